@@ -1,0 +1,77 @@
+// Lint, including the layering rules of DESIGN.md: each source folder may import only
+// what its runtime has (see "Rules of the house").
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const outsideShared = { regex: '^\\.\\./\\.\\./|^\\.\\./src-', message: 'src-shared imports nothing outside itself.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(?!zod($|/)|\\.\\.?/)', message: 'src-shared imports only zod.' },
+          outsideShared,
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src-bridge/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The bridge is plain Node: never import electron.' }],
+        patterns: [
+          { regex: '^(react|react-dom)($|/)', message: 'The bridge never imports React.' },
+          { regex: '^\\.\\./(src-main|src-renderer)', message: 'The bridge imports only src-shared.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/shell/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Only src-main/shell imports electron.' }],
+        patterns: [{ regex: '^(react|react-dom)($|/)', message: 'Main never imports React.' }],
+      }],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', {
+        paths: [...nodeBuiltins, 'electron'].map((name) => ({ name, message: 'The renderer has no Node and no electron.' })),
+        patterns: [
+          { regex: '^\\.\\./(\\.\\./)*src-(bridge|main)/(?!shell/preload)', message: 'The renderer talks to main only through the preload API.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['test/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+);

@@ -1,0 +1,40 @@
+// Builds the Node-side targets with esbuild: the bridge as ONE self-contained CommonJS file
+// (no node_modules at run time, fast start), the main process and the sandboxed preload.
+// The renderer is built by Vite (`vite build`), see vite.config.mts.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const version = JSON.parse(await (await import('node:fs/promises')).readFile('package.json', 'utf8')).version;
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['src-bridge/main.ts'],
+    outfile: 'dist/bridge.js',
+    minify: true,
+    define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  build({
+    ...common,
+    entryPoints: ['src-main/shell/main.ts'],
+    outfile: 'dist/main.js',
+    external: ['electron'],
+    define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
+  }),
+  build({
+    ...common,
+    entryPoints: ['src-main/shell/preload.ts'],
+    outfile: 'dist/preload.js',
+    external: ['electron'],
+  }),
+]);
