@@ -15,8 +15,12 @@ const common = {
 
 const version = JSON.parse(await (await import('node:fs/promises')).readFile('package.json', 'utf8')).version;
 
+// `node scripts/build.mjs bridge main` builds only those targets; no argument builds all.
+const wanted = new Set(process.argv.slice(2));
+const only = (name, options) => (wanted.size === 0 || wanted.has(name) ? build(options) : null);
+
 await Promise.all([
-  build({
+  only('bridge', {
     ...common,
     entryPoints: ['src-bridge/main.ts'],
     outfile: 'dist/bridge.js',
@@ -24,14 +28,14 @@ await Promise.all([
     define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
     banner: { js: '#!/usr/bin/env node' },
   }),
-  build({
+  only('main', {
     ...common,
     entryPoints: ['src-main/shell/main.ts'],
     outfile: 'dist/main.js',
     external: ['electron'],
     define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
   }),
-  build({
+  only('preload', {
     ...common,
     entryPoints: ['src-main/shell/preload.ts'],
     outfile: 'dist/preload.js',
