@@ -1,0 +1,203 @@
+// The one IPC contract between the settings window and main: channel names, argument and
+// result schemas. Main parses every argument with these (one handle() wrapper); the preload
+// exposes one named action per invoke channel and one subscription per event channel.
+// No result ever carries a raw key: keys travel renderer → main only.
+import { z } from 'zod';
+import { networkSettingsSchema, profileNameSchema, upstreamStateSchema, lastErrorSchema } from './agent-protocol';
+import { addProfileInputSchema, endpointSchema, probeResultSchema, profileViewSchema } from './profile';
+import { vendorIdSchema } from './vendors';
+
+// ---- views -------------------------------------------------------------------------------
+
+export const clientIdSchema = z.enum(['claude-desktop', 'cursor', 'vscode', 'vscode-insiders', 'windsurf', 'claude-code']);
+export type ClientId = z.infer<typeof clientIdSchema>;
+
+export const clientViewSchema = z.object({
+  id: clientIdSchema,
+  label: z.string(),
+  configPath: z.string(),
+  /** not-present: the assistant's config folder is missing; changed: our entry was edited by someone else. */
+  state: z.enum(['not-present', 'not-connected', 'connected', 'changed', 'error']),
+  profiles: z.array(profileNameSchema),
+  /** Plaintext keys found in this client's config (masked), to move into KeyBridge. */
+  plaintextKeys: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+});
+export type ClientView = z.infer<typeof clientViewSchema>;
+
+export const snippetSchema = z.object({
+  json: z.string(),
+  /** cursor:// or vscode: install link, where the client has one. */
+  deepLink: z.string().nullable(),
+});
+export type Snippet = z.infer<typeof snippetSchema>;
+
+export const findingSchema = z.object({
+  id: z.string(),
+  client: clientIdSchema,
+  configPath: z.string(),
+  entryName: z.string(),
+  where: z.string(),
+  maskedKey: z.string(),
+  vendor: vendorIdSchema,
+  endpoint: z.string().nullable(),
+  suggestedProfile: profileNameSchema,
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  profile: profileNameSchema,
+  client: z.object({ name: z.string(), pid: z.number().int().nullable() }),
+  since: z.string(),
+  upstream: upstreamStateSchema,
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  lastError: lastErrorSchema.nullable(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+export const activityEventSchema = z.object({
+  at: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  profile: profileNameSchema.nullable(),
+  /** Already redacted by main. */
+  message: z.string(),
+});
+export type ActivityEvent = z.infer<typeof activityEventSchema>;
+
+export const decisionSchema = z.object({
+  client: z.string(),
+  profile: profileNameSchema,
+  decision: z.enum(['allow', 'deny']),
+  at: z.string(),
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const logLevelSchema = z.enum(['error', 'warn', 'info', 'debug']);
+
+export const settingsSchema = z.object({
+  launchAtLogin: z.boolean(),
+  approvalPrompts: z.boolean(),
+  allowWeakStorage: z.boolean(),
+  network: networkSettingsSchema,
+  logLevel: logLevelSchema,
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const storageStatusSchema = z.object({
+  /** 'keychain' (OS-encrypted), 'weak' (allowed by the user), 'unavailable' (keys refused). */
+  mode: z.enum(['keychain', 'weak', 'unavailable']),
+  backend: z.string().nullable(),
+  explanation: z.string(),
+});
+export type StorageStatus = z.infer<typeof storageStatusSchema>;
+
+export const noticeSchema = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  at: z.string(),
+});
+export type Notice = z.infer<typeof noticeSchema>;
+
+export const testConnectionResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), serverName: z.string(), serverVersion: z.string(), toolCount: z.number().int(), roundTripMs: z.number() }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export type TestConnectionResult = z.infer<typeof testConnectionResultSchema>;
+
+/** What the paste button reports: main read the clipboard and keeps the key; the renderer sees this. */
+export const pastedKeySchema = z.object({
+  masked: z.string(),
+  fingerprint: z.string(),
+  detectedVendor: vendorIdSchema.nullable(),
+  problem: z.string().nullable(),
+});
+export type PastedKey = z.infer<typeof pastedKeySchema>;
+
+// ---- key input: typed by the user, or read from the clipboard by main ----------------------
+
+export const keySourceSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('typed'), key: z.string().max(8192) }),
+  /** Main reads the clipboard itself; `fingerprint` must match what paste reported. */
+  z.object({ source: z.literal('clipboard'), fingerprint: z.string() }),
+]);
+export type KeySource = z.infer<typeof keySourceSchema>;
+
+const addArgsSchema = addProfileInputSchema.omit({ key: true }).extend({ key: keySourceSchema });
+
+// ---- invoke channels (renderer → main → result) --------------------------------------------
+
+const none = z.tuple([]);
+const byName = z.tuple([profileNameSchema]);
+const ok = z.object({});
+
+export const invokeContract = {
+  'profiles:list': { args: none, result: z.array(profileViewSchema) },
+  'profiles:add': { args: z.tuple([addArgsSchema]), result: profileViewSchema },
+  'profiles:update': {
+    args: z.tuple([
+      z.object({
+        name: profileNameSchema,
+        endpoint: endpointSchema.optional(),
+        auth: z.enum(['x-api-key', 'bearer']).optional(),
+        note: z.string().max(500).optional(),
+      }),
+    ]),
+    result: profileViewSchema,
+  },
+  'profiles:verify': { args: byName, result: probeResultSchema },
+  'profiles:verify-all': { args: none, result: z.array(z.object({ profile: profileNameSchema, result: probeResultSchema })) },
+  'profiles:rotate': { args: z.tuple([z.object({ name: profileNameSchema, key: keySourceSchema })]), result: profileViewSchema },
+  'profiles:rollback': { args: byName, result: profileViewSchema },
+  'profiles:confirm-revoked': { args: byName, result: profileViewSchema },
+  'profiles:set-paused': { args: z.tuple([z.object({ name: profileNameSchema, paused: z.boolean() })]), result: profileViewSchema },
+  'profiles:remove': { args: byName, result: ok },
+  'profiles:test-connection': { args: byName, result: testConnectionResultSchema },
+  'clipboard:paste-key': { args: none, result: pastedKeySchema },
+  'clients:list': { args: none, result: z.array(clientViewSchema) },
+  'clients:connect': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: clientViewSchema },
+  'clients:disconnect': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: clientViewSchema },
+  'clients:snippet': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: snippetSchema },
+  'clients:copy-snippet': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: ok },
+  'migration:scan': { args: none, result: z.array(findingSchema) },
+  'migration:migrate': { args: z.tuple([z.object({ findingId: z.string().max(200), profile: profileNameSchema })]), result: profileViewSchema },
+  'activity:sessions': { args: none, result: z.array(sessionViewSchema) },
+  'activity:events': { args: none, result: z.array(activityEventSchema) },
+  'settings:get': { args: none, result: settingsSchema },
+  'settings:update': { args: z.tuple([settingsSchema.partial()]), result: settingsSchema },
+  'settings:storage': { args: none, result: storageStatusSchema },
+  'decisions:list': { args: none, result: z.array(decisionSchema) },
+  'decisions:revoke': { args: z.tuple([z.object({ client: z.string().max(200), profile: profileNameSchema })]), result: ok },
+  'notices:list': { args: none, result: z.array(noticeSchema) },
+  'notices:dismiss': { args: z.tuple([z.string().max(200)]), result: ok },
+  'app:open-external': { args: z.tuple([z.string().max(2048)]), result: ok },
+} as const satisfies Record<string, { args: z.ZodTuple; result: z.ZodType }>;
+
+export type InvokeChannel = keyof typeof invokeContract;
+export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['args']>;
+export type InvokeValue<C extends InvokeChannel> = z.infer<(typeof invokeContract)[C]['result']>;
+
+/** Every invoke answers with this envelope, so the renderer gets main's clear message, not
+ * Electron's "Error invoking remote method…". */
+export type InvokeResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+// ---- event channels (main → renderer) --------------------------------------------------------
+
+export const eventContract = {
+  'profiles:changed': z.array(profileViewSchema),
+  'clients:changed': z.array(clientViewSchema),
+  'activity:changed': z.array(sessionViewSchema),
+  'activity:event': activityEventSchema,
+  'settings:changed': settingsSchema,
+  'notices:changed': z.array(noticeSchema),
+  /** The tray asked the window to show a screen (e.g. "Add key…", "Rotate <profile>…"). */
+  'ui:navigate': z.object({ screen: z.enum(['keys', 'clients', 'activity', 'settings']), action: z.enum(['add-key', 'rotate']).nullable(), profile: profileNameSchema.nullable() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type EventChannel = keyof typeof eventContract;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof eventContract)[C]>;
+
+export const INVOKE_CHANNELS = Object.keys(invokeContract) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventContract) as EventChannel[];
