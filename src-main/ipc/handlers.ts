@@ -1,0 +1,137 @@
+// The IPC handler table in plain Node: one function per invoke channel of the contract, and
+// the invoker that every transport calls (Electron's ipcMain in src-main/shell, the renderer's
+// test harness in Chromium). The invoker owns the boundary: it refuses unknown channels,
+// parses arguments with the contract, parses the result again (zod strips any field the
+// contract does not name, so nothing extra such as a key can leave main) and turns errors
+// into a clear, redacted message.
+import type { z } from 'zod';
+import {
+  EVENT_CHANNELS,
+  eventContract,
+  invokeContract,
+  type EventChannel,
+  type EventPayload,
+  type InvokeChannel,
+  type InvokeResult,
+} from '../../src-shared/ipc-contract';
+import { redact } from '../../src-shared/redact';
+import type { AppCore, ChannelValue, ParsedArgs } from '../core/types';
+
+export type IpcHandler<C extends InvokeChannel> = (...args: Extract<ParsedArgs<C>, readonly unknown[]>) => Promise<ChannelValue<C>>;
+export type IpcHandlers = { readonly [C in InvokeChannel]: IpcHandler<C> };
+export type Invoker = (channel: string, rawArgs: unknown) => Promise<InvokeResult<unknown>>;
+
+const done = {};
+
+export function createIpcHandlers(core: AppCore): IpcHandlers {
+  return {
+    'profiles:list': () => core.profiles.list(),
+    'profiles:add': (input) => core.profiles.add(input),
+    'profiles:update': (input) => core.profiles.update(input),
+    'profiles:verify': (name) => core.profiles.verify(name),
+    'profiles:verify-all': () => core.profiles.verifyAll(),
+    'profiles:rotate': (input) => core.profiles.rotate(input),
+    'profiles:rollback': (name) => core.profiles.rollback(name),
+    'profiles:confirm-revoked': (name) => core.profiles.confirmRevoked(name),
+    'profiles:set-paused': (input) => core.profiles.setPaused(input),
+    'profiles:remove': async (name) => {
+      await core.profiles.remove(name);
+      return done;
+    },
+    'profiles:test-connection': (name) => core.profiles.testConnection(name),
+    'clipboard:paste-key': () => core.clipboard.pasteKey(),
+    'clients:list': () => core.clients.list(),
+    'clients:connect': (input) => core.clients.connect(input),
+    'clients:disconnect': (input) => core.clients.disconnect(input),
+    'clients:snippet': (input) => core.clients.snippet(input),
+    'clients:copy-snippet': async (input) => {
+      await core.clients.copySnippet(input);
+      return done;
+    },
+    'migration:scan': () => core.migration.scan(),
+    'migration:migrate': (input) => core.migration.migrate(input),
+    'activity:sessions': () => core.activity.sessions(),
+    'activity:events': () => core.activity.events(),
+    'settings:get': () => core.settings.get(),
+    'settings:update': (patch) => core.settings.update(patch),
+    'settings:storage': () => core.settings.storage(),
+    'decisions:list': () => core.decisions.list(),
+    'decisions:revoke': async (input) => {
+      await core.decisions.revoke(input);
+      return done;
+    },
+    'notices:list': () => core.notices.list(),
+    'notices:dismiss': async (id) => {
+      await core.notices.dismiss(id);
+      return done;
+    },
+    'app:open-external': async (url) => {
+      await core.app.openExternal(url);
+      return done;
+    },
+  };
+}
+
+export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
+  return typeof channel === 'string' && Object.hasOwn(invokeContract, channel);
+}
+
+export interface InvokerOptions {
+  /** Told about failures that are main's fault (a result off the contract); the user sees a short message. */
+  onInternalError?: (channel: InvokeChannel, detail: string) => void;
+}
+
+export function createInvoker(handlers: IpcHandlers, options: InvokerOptions = {}): Invoker {
+  return async (channel, rawArgs) => {
+    if (!isInvokeChannel(channel)) {
+      return { ok: false, error: `Unknown request '${String(channel).slice(0, 80)}'.` };
+    }
+    const contract = invokeContract[channel];
+    const args = contract.args.safeParse(rawArgs);
+    if (!args.success) return { ok: false, error: redact(`Invalid request ${channel}: ${describeIssues(args.error)}`) };
+    let value: unknown;
+    try {
+      value = await (handlers[channel] as (...a: readonly unknown[]) => Promise<unknown>)(...args.data);
+    } catch (error) {
+      return { ok: false, error: redact(errorMessage(error)) };
+    }
+    const result = contract.result.safeParse(value);
+    if (!result.success) {
+      options.onInternalError?.(channel, redact(describeIssues(result.error)));
+      return { ok: false, error: `KeyBridge could not complete ${channel} (internal error).` };
+    }
+    return { ok: true, value: result.data };
+  };
+}
+
+/** Forwards every event channel of the core to `emit`, each payload parsed by the contract. */
+export function subscribeCoreEvents(
+  core: Pick<AppCore, 'on'>,
+  emit: <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void,
+  onInvalid: (channel: EventChannel, detail: string) => void = () => {},
+): () => void {
+  const subscribe = <C extends EventChannel>(channel: C) =>
+    core.on(channel, (payload) => {
+      const parsed = eventContract[channel].safeParse(payload);
+      if (parsed.success) emit(channel, parsed.data as EventPayload<C>);
+      else onInvalid(channel, redact(describeIssues(parsed.error)));
+    });
+  const unsubscribes = EVENT_CHANNELS.map(subscribe);
+  return () => {
+    for (const unsubscribe of unsubscribes) unsubscribe();
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${where}${issue.message}${more}`;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  if (typeof error === 'string' && error) return error;
+  return 'Something went wrong.';
+}
