@@ -1,0 +1,113 @@
+// One assistant on the Clients screen: its state, the profiles it uses, and what can be done.
+import { useState } from 'react';
+import { api, messageOf, unwrap } from '../api';
+import type { ClientView } from '../../src-shared/ipc-contract';
+import { InlineError } from './States';
+
+const STATE_LABELS: Record<ClientView['state'], string> = {
+  'not-present': 'Not found on this computer',
+  'not-connected': 'Not connected',
+  connected: 'Connected',
+  changed: 'Entry changed outside KeyBridge',
+  error: 'Error',
+};
+
+interface ClientRowProps {
+  client: ClientView;
+  profiles: readonly string[];
+  onShowSnippet: (profile: string) => void;
+  onMigrate: () => void;
+}
+
+export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: ClientRowProps) {
+  const unconnected = profiles.filter((name) => !client.profiles.includes(name));
+  const [chosen, setChosen] = useState<string>('');
+  const selected = unconnected.includes(chosen) ? chosen : (unconnected[0] ?? profiles[0] ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const tone = client.state === 'connected' ? 'ok' : client.state === 'error' || client.state === 'changed' ? 'bad' : 'neutral';
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (actionError) {
+      setError(messageOf(actionError));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="card client-card" aria-labelledby={`client-${client.id}`}>
+      <header className="card-header">
+        <h3 id={`client-${client.id}`}>{client.label}</h3>
+        <span className={`badge badge-${tone}`}>{STATE_LABELS[client.state]}</span>
+      </header>
+      <p className="muted truncate" title={client.configPath}>
+        {client.configPath}
+      </p>
+      {client.error && <p className="warning-text">{client.error}</p>}
+      {client.plaintextKeys > 0 && (
+        <div className="plaintext-warning" role="alert">
+          <p>
+            {client.plaintextKeys === 1 ? 'A plaintext API key was' : `${client.plaintextKeys} plaintext API keys were`} found in this
+            config.
+          </p>
+          <button type="button" onClick={onMigrate}>
+            Move into KeyBridge
+          </button>
+        </div>
+      )}
+      {client.profiles.length > 0 && (
+        <ul className="connected-profiles" aria-label={`Profiles connected to ${client.label}`}>
+          {client.profiles.map((profile) => (
+            <li key={profile}>
+              <code>{profile}</code>
+              <button type="button" className="link-button" onClick={() => onShowSnippet(profile)}>
+                Show snippet
+              </button>
+              <button
+                type="button"
+                className="link-button"
+                disabled={busy}
+                onClick={() => void run(() => unwrap(api().clients.disconnect({ client: client.id, profile })))}
+              >
+                Disconnect
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {profiles.length === 0 ? (
+        <p className="muted">Add a key first; then connect it here.</p>
+      ) : (
+        <div className="inline-form">
+          <label>
+            Profile{' '}
+            <select value={selected} onChange={(event) => setChosen(event.target.value)}>
+              {profiles.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || client.state === 'not-present' || client.profiles.includes(selected)}
+            onClick={() => void run(() => unwrap(api().clients.connect({ client: client.id, profile: selected })))}
+          >
+            Connect
+          </button>
+          <button type="button" onClick={() => onShowSnippet(selected)}>
+            Show snippet
+          </button>
+        </div>
+      )}
+      <InlineError message={error} />
+    </article>
+  );
+}

@@ -1,0 +1,47 @@
+// Remembered approval decisions (which program may use which key), each revocable.
+import { useState } from 'react';
+import { api, messageOf, unwrap } from '../api';
+import { formatWhen } from '../format';
+import { useLive } from '../hooks/useLive';
+import { ErrorState, InlineError, Loading } from './States';
+
+export function DecisionsList() {
+  const decisions = useLive(api().decisions.list);
+  const [error, setError] = useState<string | null>(null);
+
+  const revoke = async (client: string, profile: string) => {
+    setError(null);
+    try {
+      await unwrap(api().decisions.revoke({ client, profile }));
+      await decisions.reload();
+    } catch (revokeError) {
+      setError(messageOf(revokeError));
+    }
+  };
+
+  if (decisions.status === 'loading') return <Loading what="decisions" />;
+  if (decisions.status === 'error') return <ErrorState message={decisions.error} onRetry={() => void decisions.reload()} />;
+  return (
+    <>
+      <h4>Remembered decisions</h4>
+      {decisions.data.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <ul className="decisions">
+          {decisions.data.map((decision) => (
+            <li key={`${decision.client}/${decision.profile}`}>
+              <span>
+                {decision.decision === 'allow' ? 'Allowed' : 'Denied'} <strong>{decision.client}</strong> → <code>{decision.profile}</code>{' '}
+                <span className="muted">{formatWhen(decision.at)}</span>
+              </span>
+              <button type="button" className="link-button" onClick={() => void revoke(decision.client, decision.profile)}>
+                Forget
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <InlineError message={error} />
+    </>
+  );
+}

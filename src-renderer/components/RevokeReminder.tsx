@@ -1,0 +1,58 @@
+// UptimeObserver's ending of a rotation: the old key stays valid until the user revokes it in
+// the dashboard, so remind them, link there, and forget it once they confirm.
+import { useState } from 'react';
+import { api, messageOf, unwrap } from '../api';
+import type { PreviousKey, ProfileView } from '../../src-shared/profile';
+import { VENDORS } from '../../src-shared/vendors';
+import { InlineError } from './States';
+
+interface RevokeReminderProps {
+  profile: ProfileView;
+  previous: PreviousKey;
+  onConfirmed: (profile: ProfileView) => void;
+  onLater: () => void;
+}
+
+export function RevokeReminder({ profile, previous, onConfirmed, onLater }: RevokeReminderProps) {
+  const vendor = VENDORS[profile.vendor];
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onConfirmed(await unwrap(api().profiles.confirmRevoked(profile.name)));
+    } catch (confirmError) {
+      setError(messageOf(confirmError));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="ending">
+      <p className="reminder">
+        Revoke the old key <code>{previous.masked}</code> in the dashboard
+      </p>
+      <p className="muted">
+        {vendor.label} keeps the old key valid until you revoke it (Integrations → MCP). Every bridge already uses the new key{' '}
+        <code>{profile.key?.masked}</code>.
+      </p>
+      <InlineError message={error} />
+      <div className="dialog-actions">
+        {vendor.keysPageUrl && (
+          <button type="button" onClick={() => void api().app.openExternal(vendor.keysPageUrl ?? '')}>
+            Open {vendor.label} dashboard
+          </button>
+        )}
+        <button type="button" onClick={onLater}>
+          Later
+        </button>
+        <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
+          I revoked it
+        </button>
+      </div>
+    </div>
+  );
+}
