@@ -1,0 +1,280 @@
+// `npm run bench`: the built bridge (dist/bridge.js) against the direct HTTP floor and
+// mcp-remote, all talking to the fake vendor (its own process) on 127.0.0.1 with a fake key.
+// Prints a table and writes the raw numbers to bench/results/<timestamp>.json.
+// Flags: --modes ours,direct,mcp-remote (default all; the 100k session and rotation need ours).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { startFakeAgent } from '../test/support/fake-agent';
+import { bigResult, load, median, processMemory, sequentialLatency, throughput, warmUp, type Percentiles } from './measure';
+import { renderTable, type Row } from './report';
+import { openSession, type BenchSession, type Mode, type SessionConfig } from './sessions';
+import { startVendorProcess, type VendorHandle } from './vendor-handle';
+import { epochNow } from './vendor-protocol';
+
+const COLD_STARTS = 10;
+const WARM_UP_CALLS = 200;
+const LATENCY_CALLS = 1000;
+const CONCURRENCY = 16;
+const THROUGHPUT_MS = 10_000;
+const LONG_SESSION_CALLS = 100_000;
+const LONG_SESSION_SAMPLE_EVERY = 10_000;
+const MB = 1_000_000;
+
+const modesSchema = z.array(z.enum(['ours', 'direct', 'mcp-remote'])).min(1);
+
+function parseModes(argv: readonly string[]): Mode[] {
+  const at = argv.indexOf('--modes');
+  if (at === -1) return ['direct', 'ours', 'mcp-remote'];
+  return modesSchema.parse((argv[at + 1] ?? '').split(','));
+}
+
+interface ModeResult {
+  coldStartMs: number[];
+  latency: Percentiles;
+  throughput: { rps: number; failed: number };
+  oneMbMs: number;
+  tenMbMs: number;
+  /** Peak RSS after latency + throughput, and after the 1 MB / 10 MB results. */
+  peakRssMb: { beforeBig: number; overall: number } | null;
+  maxListenersWarning: boolean;
+}
+
+async function measureMode(session: BenchSession): Promise<Omit<ModeResult, 'coldStartMs'>> {
+  await warmUp(session, WARM_UP_CALLS);
+  const latency = await sequentialLatency(session, LATENCY_CALLS);
+  const rate = await throughput(session, CONCURRENCY, THROUGHPUT_MS);
+  const beforeBig = session.pid === null ? null : processMemory(session.pid).peakMb;
+  const oneMbMs = await bigResult(session, MB, 5);
+  const tenMbMs = await bigResult(session, 10 * MB, 3);
+  const overall = session.pid === null ? null : processMemory(session.pid).peakMb;
+  return {
+    latency,
+    throughput: rate,
+    oneMbMs,
+    tenMbMs,
+    peakRssMb: beforeBig === null || overall === null ? null : { beforeBig, overall },
+    maxListenersWarning: session.stderr().includes('MaxListenersExceededWarning'),
+  };
+}
+
+async function coldStarts(mode: Mode, config: SessionConfig): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const session = await openSession(mode, config);
+    times.push(session.connectMs);
+    await session.close();
+  }
+  return times;
+}
+
+/** 100k small calls through one bridge session; RSS sampled every 10k. */
+async function longSession(config: SessionConfig) {
+  const session = await openSession('ours', config);
+  try {
+    await warmUp(session, 1000);
+    const pid = session.pid!;
+    const samples = [{ calls: 0, ...processMemory(pid) }];
+    const started = performance.now();
+    const result = await load(
+      session,
+      CONCURRENCY,
+      (n) => n >= LONG_SESSION_CALLS,
+      (done) => {
+        if (done % LONG_SESSION_SAMPLE_EVERY === 0) samples.push({ calls: done, ...processMemory(pid) });
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const at10k = samples.find((s) => s.calls === LONG_SESSION_SAMPLE_EVERY) ?? samples[0]!;
+    const end = samples[samples.length - 1]!;
+    return {
+      calls: result.done,
+      failed: result.failed,
+      errors: result.errors,
+      seconds,
+      samples,
+      rssStartMb: samples[0]!.rssMb,
+      rssEndMb: end.rssMb,
+      growthAfter10kMb: end.rssMb - at10k.rssMb,
+      maxListenersWarning: session.stderr().includes('MaxListenersExceededWarning'),
+      stderrTail: session.stderr().slice(-2000),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+/** 16 callers in flight; the agent pushes a new key; when does the vendor first see it? */
+async function rotationUnderLoad(config: SessionConfig, vendor: VendorHandle, pushCredentials: (key: string) => void) {
+  const newKey = `uo_test_bench_${randomBytes(8).toString('hex')}`;
+  const session = await openSession('ours', config);
+  try {
+    await warmUp(session, 200);
+    let stop = false;
+    const running = load(session, CONCURRENCY, () => stop);
+    await new Promise((r) => setTimeout(r, 1000));
+    await vendor.rotate(config.key, newKey);
+    await vendor.reset();
+    const watch = await vendor.watchKey(newKey);
+    await watch.armed;
+    const pushedAt = epochNow();
+    pushCredentials(newKey);
+    const seenAt = await Promise.race([watch.seen, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 5000))]);
+    await new Promise((r) => setTimeout(r, 1000));
+    stop = true;
+    const result = await running;
+    const stats = await vendor.stats();
+    const old = stats.byKey[config.key];
+    return {
+      pushToFirstNewKeyMs: seenAt - pushedAt,
+      clientCalls: result.done,
+      failed: result.failed,
+      errors: result.errors,
+      vendorFailedResponses: stats.failed,
+      oldKeyRequestsAfterFirstNewKey: Number.isNaN(seenAt) ? null : (old?.recent.filter((t) => t > seenAt).length ?? 0),
+      newKeyRequests: stats.byKey[newKey]?.count ?? 0,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+function nodeStartMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..');
+  const modes = parseModes(process.argv.slice(2));
+  const bridgeFile = join(root, 'dist/bridge.js');
+  if (modes.includes('ours') && !existsSync(bridgeFile)) throw new Error('dist/bridge.js is missing: run `npm run build` first.');
+
+  const key = `uo_test_bench_${randomBytes(8).toString('hex')}`;
+  const tmp = await mkdtemp(join(tmpdir(), 'kb-bench-'));
+  const vendor = await startVendorProcess(key);
+  const agent = await startFakeAgent({ profiles: { bench: { endpoint: vendor.url, auth: 'x-api-key', key } } });
+  const config: SessionConfig = {
+    root,
+    vendorUrl: vendor.url,
+    key,
+    agentSocket: agent.socketPath,
+    profile: 'bench',
+    remoteConfigDir: join(tmp, 'mcp-remote'),
+  };
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    const results: Partial<Record<Mode, ModeResult>> = {};
+    const nodeMs = nodeStartMs();
+    for (const mode of modes) {
+      log(`bench: ${mode}: cold starts`);
+      const coldStartMs = await coldStarts(mode, config);
+      log(`bench: ${mode}: latency, throughput, large results`);
+      const session = await openSession(mode, config);
+      try {
+        results[mode] = { coldStartMs, ...(await measureMode(session)) };
+      } finally {
+        await session.close();
+      }
+    }
+    let long: Awaited<ReturnType<typeof longSession>> | null = null;
+    let rotation: Awaited<ReturnType<typeof rotationUnderLoad>> | null = null;
+    if (modes.includes('ours')) {
+      log('bench: ours: 100,000-request session');
+      long = await longSession(config);
+      log('bench: ours: rotation under load');
+      rotation = await rotationUnderLoad(config, vendor, (newKey) =>
+        agent.pushCredentials('bench', { endpoint: vendor.url, auth: 'x-api-key', key: newKey }),
+      );
+    }
+
+    const { ours, direct } = results;
+    const remote = results['mcp-remote'];
+    const pick = (f: (r: ModeResult) => number) => ({ ours: ours ? f(ours) : null, direct: direct ? f(direct) : null, remote: remote ? f(remote) : null });
+    const both = (f: (o: number, d: number) => boolean, o: number | null, d: number | null) => (o === null || d === null ? null : f(o, d));
+    const cold = pick((r) => median(r.coldStartMs));
+    const p50 = pick((r) => r.latency.p50);
+    const p99 = pick((r) => r.latency.p99);
+    const rps = pick((r) => r.throughput.rps);
+    const oneMb = pick((r) => r.oneMbMs);
+    const tenMb = pick((r) => r.tenMbMs);
+    const peak = pick((r) => r.peakRssMb?.overall ?? Number.NaN);
+    const peakBeforeBig = pick((r) => r.peakRssMb?.beforeBig ?? Number.NaN);
+    const rows: Row[] = [
+      { metric: 'cold start (spawn → initialize), median of 10', ...cold, unit: 'ms', target: '≤ 200 ms', pass: cold.ours === null ? null : cold.ours <= 200 },
+      { metric: 'tools/call p50 (1,000 sequential)', ...p50, unit: 'ms', target: '≤ direct + 0.3 ms', pass: both((o, d) => o <= d + 0.3, p50.ours, p50.direct) },
+      { metric: 'tools/call p99 (1,000 sequential)', ...p99, unit: 'ms', target: '≤ direct + 1.5 ms', pass: both((o, d) => o <= d + 1.5, p99.ours, p99.direct) },
+      { metric: 'throughput, 16 in flight, 10 s', ...rps, unit: 'req/s', target: '≥ 0.95 × direct', pass: both((o, d) => o >= 0.95 * d, rps.ours, rps.direct) },
+      { metric: '1 MB tool result, median of 5', ...oneMb, unit: 'ms', target: '≤ 1.5 × direct', pass: both((o, d) => o <= 1.5 * d, oneMb.ours, oneMb.direct) },
+      { metric: '10 MB tool result, median of 3', ...tenMb, unit: 'ms', target: '—', pass: null },
+      { metric: 'peak RSS before large results (VmHWM)', ...peakBeforeBig, direct: null, unit: 'MB', target: '—', pass: null },
+      { metric: 'peak RSS incl. 10 MB result (VmHWM)', ...peak, direct: null, unit: 'MB', target: '≤ 80 MB', pass: peak.ours === null ? null : peak.ours <= 80 },
+    ];
+    if (long) {
+      rows.push(
+        { metric: '100k session: RSS at start', ours: long.rssStartMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
+        { metric: '100k session: RSS at end', ours: long.rssEndMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
+        {
+          metric: '100k session: RSS growth 10k → 100k',
+          ours: long.growthAfter10kMb,
+          direct: null,
+          remote: null,
+          unit: 'MB',
+          target: '≤ 10 MB, no MaxListeners warning, 0 failed',
+          pass: long.growthAfter10kMb <= 10 && !long.maxListenersWarning && long.failed === 0,
+        },
+      );
+    }
+    if (rotation) {
+      rows.push(
+        { metric: 'rotation: push → first request with new key', ours: rotation.pushToFirstNewKeyMs, direct: null, remote: null, unit: 'ms', target: 'seen (< 5 s)', pass: Number.isFinite(rotation.pushToFirstNewKeyMs) },
+        { metric: 'rotation under load: failed requests', ours: rotation.failed + rotation.vendorFailedResponses, direct: null, remote: null, unit: '', target: '0', pass: rotation.failed + rotation.vendorFailedResponses === 0 },
+      );
+    }
+    const table = renderTable(rows);
+    process.stdout.write(`\n${table}\n\n`);
+    if (long) process.stdout.write(`100k session: ${long.calls} calls in ${long.seconds.toFixed(1)} s, ${long.failed} failed, MaxListenersExceededWarning: ${long.maxListenersWarning ? 'YES' : 'no'}\n`);
+    if (rotation) process.stdout.write(`rotation: ${rotation.clientCalls} calls, ${rotation.newKeyRequests} with the new key, ${rotation.oldKeyRequestsAfterFirstNewKey} with the old key after the first new-key request\n`);
+
+    const file = join(root, 'bench/results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    await mkdir(join(root, 'bench/results'), { recursive: true });
+    await writeFile(
+      file,
+      `${JSON.stringify(
+        {
+          startedAt: startedAt.toISOString(),
+          machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavgBefore: loadBefore, loadavgAfter: loadavg() },
+          bridgeBytes: existsSync(bridgeFile) ? statSync(bridgeFile).size : null,
+          nodeStartMs: nodeMs,
+          modes: results,
+          longSession: long,
+          rotation,
+          rows,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    process.stdout.write(`node -e 0 (spawn → exit): ${nodeMs.toFixed(1)} ms; load average before/after: ${loadBefore[0]!.toFixed(2)}/${loadavg()[0]!.toFixed(2)}\nresults: ${file}\n`);
+  } finally {
+    await agent.close();
+    await vendor.close();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
