@@ -1,0 +1,109 @@
+// The verify probe: a real MCP initialize + tools/list against the endpoint with one key,
+// then the session is closed (DELETE). Answers src-shared's ProbeResult: the server's name,
+// version, tool count and latency, or the vendor's refusal in the words the user sees.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { AuthStyle } from '../../src-shared/agent-protocol';
+import type { ProbeResult } from '../../src-shared/profile';
+import { describeUpstreamFailure, vendorMessage } from '../../src-shared/vendor-errors';
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
+
+export interface ProbeTarget {
+  /** Named in error messages. */
+  profile: string;
+  endpoint: string;
+  auth: AuthStyle;
+  key: string;
+}
+
+export interface ProbeOptions {
+  timeoutMs?: number;
+  /** The fetch to use (e.g. one that goes through the user's proxy); default global fetch. */
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+export type Probe = (target: ProbeTarget, options?: ProbeOptions) => Promise<ProbeResult>;
+
+/** The one auth header the vendor expects; any other auth header is dropped. */
+export function authHeaders(init: RequestInit | undefined, auth: AuthStyle, key: string): Headers {
+  const headers = new Headers(init?.headers);
+  headers.delete('authorization');
+  headers.delete('x-api-key');
+  if (auth === 'bearer') headers.set('authorization', `Bearer ${key}`);
+  else headers.set('x-api-key', key);
+  return headers;
+}
+
+export const probeEndpoint: Probe = async (target, options = {}) => {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const baseFetch = options.fetch ?? fetch;
+  let refusal: { status: number; body: string } | null = null;
+
+  const keyedFetch: FetchLike = async (url, init) => {
+    const response = await baseFetch(url, { ...init, headers: authHeaders(init, target.auth, target.key) });
+    if (!response.ok && response.status !== 405 && refusal === null) {
+      // The SDK reads the body itself; keep our own copy for the vendor's words.
+      refusal = { status: response.status, body: await response.clone().text().catch(() => '') };
+    }
+    return response;
+  };
+
+  const transport = new StreamableHTTPClientTransport(new URL(target.endpoint), {
+    fetch: keyedFetch,
+    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+  });
+  const client = new Client({ name: 'KeyBridge verify', version: '1' }, { capabilities: {} });
+  const at = () => new Date(now()).toISOString();
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+
+  const run = async (): Promise<ProbeResult> => {
+    const started = performance.now();
+    await client.connect(transport, { timeout: timeoutMs });
+    const latencyMs = Math.round(performance.now() - started);
+    const tools = await client.listTools(undefined, { timeout: timeoutMs });
+    const server = client.getServerVersion();
+    await transport.terminateSession().catch(() => undefined);
+    return {
+      ok: true,
+      serverName: server?.name ?? 'unknown',
+      serverVersion: server?.version ?? 'unknown',
+      toolCount: tools.tools.length,
+      latencyMs,
+      at: at(),
+    };
+  };
+
+  try {
+    const outcome = await Promise.race([run(), timedOut]);
+    if (outcome === 'timeout') {
+      return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: `no answer within ${Math.round(timeoutMs / 1000)} s` }), at: at() };
+    }
+    return outcome;
+  } catch (error) {
+    const failure = refusal as { status: number; body: string } | null;
+    if (failure) {
+      const message = describeUpstreamFailure({ ...target, status: failure.status, detail: vendorMessage(failure.body) });
+      return { ok: false, status: failure.status, message, at: at() };
+    }
+    return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: networkDetail(error) }), at: at() };
+  } finally {
+    clearTimeout(timer);
+    await client.close().catch(() => undefined);
+  }
+};
+
+/** What went wrong without an HTTP answer: the socket error's code, else the error's words. */
+function networkDetail(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return error instanceof Error ? error.message.replace(/^Streamable HTTP error: /, '') : String(error);
+}

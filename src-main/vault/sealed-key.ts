@@ -1,0 +1,35 @@
+// A key as the vault keeps it: ciphertext (base64) from the cipher, plus the masked form and
+// fingerprint that are all anyone outside the vault sees.
+import { createHash } from 'node:crypto';
+import { maskKey } from '../../src-shared/key-format';
+import type { Cipher } from './ports';
+import type { SealedKey } from './stored-schema';
+
+/** `sha256:` + the first 8 hex digits of the key's SHA-256. */
+export function keyFingerprint(key: string): string {
+  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8)}`;
+}
+
+export async function sealKey(cipher: Cipher, key: string, customPrefix: string | null): Promise<SealedKey> {
+  const encrypted = await cipher.encrypt(key);
+  return { ciphertext: Buffer.from(encrypted).toString('base64'), masked: maskKey(key, customPrefix), fingerprint: keyFingerprint(key) };
+}
+
+export class KeyUnreadableError extends Error {
+  constructor() {
+    super('The stored key can no longer be decrypted (the system keychain changed). Re-enter the key.');
+  }
+}
+
+/** The plain key, and whether the cipher asks for it to be encrypted again (key rotated). */
+export async function openKey(cipher: Cipher, sealed: SealedKey): Promise<{ key: string; reseal: boolean }> {
+  let opened: { result: string; shouldReEncrypt?: boolean };
+  try {
+    opened = await cipher.decrypt(Buffer.from(sealed.ciphertext, 'base64'));
+  } catch {
+    throw new KeyUnreadableError();
+  }
+  // A keychain that decrypts to something else is as broken as one that throws.
+  if (keyFingerprint(opened.result) !== sealed.fingerprint) throw new KeyUnreadableError();
+  return { key: opened.result, reseal: opened.shouldReEncrypt === true };
+}
