@@ -1,7 +1,7 @@
 // Reading and editing an assistant's config as text. Every file is treated as JSONC (plain
 // JSON is valid JSONC) and changed with jsonc-parser edits, so every byte outside the entry
 // we touch — other servers, key order, comments, indentation — stays as it was.
-import { applyEdits, modify, parse, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 
 /** A config file that does not parse: never overwritten, reported with its line and column. */
@@ -79,19 +79,115 @@ export function serversOf(doc: ConfigDocument, serversKey: string): Record<strin
 }
 
 /** Indentation and line endings as the file already uses them. */
-export function formattingOf(text: string): FormattingOptions {
+export function formattingOf(text: string): { unit: string; eol: string } {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = /^([ \t]+)["/]/m.exec(text)?.[1];
-  if (indent?.startsWith('\t')) return { insertSpaces: false, tabSize: 1, eol };
-  return { insertSpaces: true, tabSize: indent ? indent.length : 2, eol };
+  if (indent?.startsWith('\t')) return { unit: '\t', eol };
+  return { unit: indent ? ' '.repeat(indent.length) : '  ', eol };
 }
 
-/** Sets (value) or removes (undefined) one server entry, touching nothing else. */
-export function editEntry(text: string, serversKey: string, name: string, value: unknown): string {
-  const base = text.trim() === '' ? '{}' : text;
-  const formattingOptions = formattingOf(base);
-  const edits = modify(base, [serversKey, name], value, { formattingOptions });
-  let out = applyEdits(base, edits);
-  if (text.trim() === '') out += formattingOptions.eol ?? '\n';
+/** The whitespace a line starts with. */
+function lineLead(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+}
+
+/** The indentation before `offset` when only whitespace precedes it on its line, else null (compact JSON). */
+function ownLineIndent(text: string, offset: number): string | null {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const lead = text.slice(start, offset);
+  return /^[ \t]*$/.test(lead) ? lead : null;
+}
+
+/** A value as JSON, multi-line at `indent` in the file's style, or compact for compact files. */
+function render(value: unknown, indent: string | null, style: { unit: string; eol: string }): string {
+  if (indent === null) return JSON.stringify(value);
+  return JSON.stringify(value, null, style.unit).split('\n').join(style.eol + indent);
+}
+
+function splice(text: string, at: number, remove: number, insert: string): string {
+  return text.slice(0, at) + insert + text.slice(at + remove);
+}
+
+/** Sets `key` in the object `obj` to `value`, writing only inside the new or replaced value. */
+function setProperty(text: string, obj: Node, key: string, value: unknown): string {
+  const style = formattingOf(text);
+  const props = obj.children ?? [];
+  const existing = props.find((p) => p.children?.[0]?.value === key);
+  const valueNode = existing?.children?.[1];
+  if (existing && valueNode) return splice(text, valueNode.offset, valueNode.length, render(value, ownLineIndent(text, existing.offset), style));
+
+  const last = props[props.length - 1];
+  if (!last) {
+    const inner = text.slice(obj.offset + 1, obj.offset + obj.length - 1);
+    if (!text.includes('\n')) return splice(text, obj.offset + 1, inner.length, `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+    const lead = lineLead(text, obj.offset);
+    const prop = `${JSON.stringify(key)}: ${render(value, lead + style.unit, style)}`;
+    // `{}` or `{  }`: fill it; anything else inside (comments) stays after our property.
+    const blank = /^\s*$/.test(inner);
+    return splice(text, obj.offset + 1, blank ? inner.length : 0, `${style.eol}${lead}${style.unit}${prop}${blank ? style.eol + lead : ''}`);
+  }
+
+  const indent = ownLineIndent(text, last.offset);
+  let at = last.offset + last.length;
+  if (indent === null) return splice(text, at, 0, `,${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  const prop = `${JSON.stringify(key)}: ${render(value, indent, style)}`;
+  const trailingComma = /^\s*,/.exec(text.slice(at));
+  if (trailingComma) at += trailingComma[0].length;
+  // Keep a comment that ends the last property's line on that line.
+  const rest = /^[ \t]*(?:\/\/[^\r\n]*|\/\*.*?\*\/)?[ \t]*(?=\r?\n)/.exec(text.slice(at));
+  const lineEnd = rest ? at + rest[0].length : at;
+  const comma = trailingComma ? '' : ',';
+  const tail = trailingComma ? ',' : '';
+  const out = splice(text, lineEnd, 0, `${style.eol}${indent}${prop}${tail}`);
+  return comma ? splice(out, last.offset + last.length, 0, comma) : out;
+}
+
+/** Removes property `key` of `obj` with its line and its comma, leaving every other byte
+ * (comments next to neighbours included) as it was. */
+function removeProperty(text: string, obj: Node, key: string): string {
+  const props = obj.children ?? [];
+  const index = props.findIndex((p) => p.children?.[0]?.value === key);
+  const prop = props[index];
+  if (!prop) return text;
+  const inner = { start: obj.offset + 1, end: obj.offset + obj.length - 1 };
+  if (props.length === 1 && /^\s*(?:,\s*)?$/.test(text.slice(inner.start, prop.offset) + text.slice(prop.offset + prop.length, inner.end))) {
+    return splice(text, inner.start, inner.end - inner.start, ''); // back to `{}`
+  }
+  let start = prop.offset;
+  let end = prop.offset + prop.length;
+  const followingComma = /^[ \t]*,/.exec(text.slice(end));
+  if (followingComma) end += followingComma[0].length;
+  if (ownLineIndent(text, prop.offset) !== null) {
+    const restOfLine = /^[ \t]*\r?\n/.exec(text.slice(end));
+    if (restOfLine) {
+      start = text.lastIndexOf('\n', prop.offset - 1) + 1;
+      end += restOfLine[0].length;
+    }
+  }
+  let out = splice(text, start, end - start, '');
+  // The last property went without a trailing comma: the one before it loses its comma.
+  const previous = props[index - 1];
+  if (!followingComma && previous) {
+    const after = previous.offset + previous.length;
+    const comma = /^\s*,/.exec(out.slice(after));
+    if (comma) out = splice(out, after + comma[0].length - 1, 1, '');
+  }
   return out;
+}
+
+/** Sets (value) or removes (undefined) one server entry. Every byte outside that entry stays
+ * as it was: jsonc-parser's formatter is not used, since it reformats neighbouring lines. */
+export function editEntry(text: string, serversKey: string, name: string, value: unknown): string {
+  if (text.trim() === '' && value === undefined) return text;
+  // An empty file, or a bare `{}`, is written out pretty.
+  const created = text.trim() === '' || text.trim() === '{}';
+  const base = created ? '{\n}' : text;
+  const root = parseTree(base, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root || root.type !== 'object') throw new Error('The config is not a JSON object.');
+  const servers = findNodeAtLocation(root, [serversKey]);
+  if (servers && servers.type !== 'object') throw new Error(`"${serversKey}" is not an object.`);
+  if (value === undefined) return servers && !created ? removeProperty(base, servers, name) : text;
+  const out = servers ? setProperty(base, servers, name, value) : setProperty(base, root, serversKey, { [name]: value });
+  return created ? `${out}\n` : out;
 }
