@@ -1,0 +1,80 @@
+// Command-line flags: parsed with node:util parseArgs, then checked with zod.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { AGENT_SOCKET_ENV } from '../src-shared/agent-socket-path';
+import { profileNameSchema } from '../src-shared/agent-protocol';
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface BridgeOptions {
+  profile: string;
+  /** From --agent or KEYBRIDGE_AGENT_SOCKET; null = the per-user default. */
+  agentSocket: string | null;
+  logLevel: LogLevel;
+}
+
+export type CliResult =
+  | { kind: 'run'; options: BridgeOptions }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'error'; message: string };
+
+export const HELP = `Usage: keybridge-bridge --profile <name> [options]
+
+The KeyBridge stdio MCP bridge. An assistant launches it; it forwards MCP to the
+profile's remote endpoint with the key KeyBridge keeps for it.
+
+Options:
+  --profile <name>     KeyBridge profile to use (required)
+  --agent <socket>     agent socket path (default: $${AGENT_SOCKET_ENV} or the per-user default)
+  --log-level <level>  error | warn | info | debug (default: warn); logs go to stderr
+  --version            print the version
+  --help               print this help
+`;
+
+const flagsSchema = z.object({
+  profile: profileNameSchema.optional(),
+  agent: z.string().trim().min(1, 'needs a socket path').optional(),
+  'log-level': z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  version: z.boolean().optional(),
+  help: z.boolean().optional(),
+});
+
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliResult {
+  let values: unknown;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        profile: { type: 'string' },
+        agent: { type: 'string' },
+        'log-level': { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+  }
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = issue?.path[0];
+    return { kind: 'error', message: `${flag === undefined ? '' : `--${String(flag)}: `}${issue?.message ?? 'invalid flags'}` };
+  }
+  const flags = parsed.data;
+  if (flags.help) return { kind: 'help' };
+  if (flags.version) return { kind: 'version' };
+  if (!flags.profile) return { kind: 'error', message: '--profile <name> is required' };
+  return {
+    kind: 'run',
+    options: {
+      profile: flags.profile,
+      agentSocket: flags.agent ?? env[AGENT_SOCKET_ENV]?.trim() ?? null,
+      logLevel: flags['log-level'] ?? 'warn',
+    },
+  };
+}

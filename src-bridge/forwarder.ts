@@ -1,0 +1,141 @@
+// Routes JSON-RPC between the assistant and the upstream session: every message both ways,
+// unchanged, each written as soon as it arrives. Requests from the assistant are tracked so
+// that each gets exactly one answer: the server's, or an error naming what failed; responses
+// whose id is not outstanding (replays, duplicates) never reach the assistant.
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { NoCredentialsError } from './auth-fetch';
+import type { CredentialsState } from './credentials';
+import { NO_CREDENTIALS, UPSTREAM_ERROR, describeFailure, errorResponse, upstreamFailureInfo } from './errors';
+import type { Logger } from './log';
+import type { ResumptionGuard } from './resumption-guard';
+import type { UpstreamSession } from './session';
+import type { StatusReporter } from './status-reporter';
+import type { Output } from './stdio';
+
+/** SDK pitfall: the assistant's SDK client dispatches notifications a tick after responses, so
+ * a progress notification read in the same chunk as its result is dropped. A result that
+ * follows its request's progress this closely is held back that long, so it lands in a later
+ * read. Only requests that asked for progress pay for it. */
+const PROGRESS_SETTLE_MS = 3;
+
+export interface ForwarderOptions {
+  profile: string;
+  state: CredentialsState;
+  upstream: UpstreamSession;
+  guard: ResumptionGuard;
+  status: StatusReporter;
+  log: Logger;
+  output: Output;
+  /** Resolves to null once credentials are there, else to the reason there are none. */
+  ready: () => Promise<string | null>;
+}
+
+type Request = Extract<JSONRPCMessage, { method: string; id: RequestId }>;
+
+export class Forwarder {
+  /** The assistant's requests awaiting an answer: id → method. */
+  private readonly outstanding = new Map<RequestId, string>();
+  /** Server→client requests awaiting the assistant's answer (replays of these are dropped). */
+  private readonly serverRequests = new Set<RequestId>();
+  /** Requests that asked for progress: progress token → request id and when progress was last written. */
+  private readonly progress = new Map<unknown, { id: RequestId; at: number }>();
+  private readonly progressTokenOf = new Map<RequestId, unknown>();
+
+  constructor(private readonly o: ForwarderOptions) {}
+
+  fromAssistant(message: JSONRPCMessage): void {
+    if ('method' in message) {
+      if ('id' in message) {
+        this.outstanding.set(message.id, message.method);
+        this.o.status.request();
+        const token = (message.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken;
+        if (token !== undefined) {
+          this.progress.set(token, { id: message.id, at: 0 });
+          this.progressTokenOf.set(message.id, token);
+        }
+      } else if (message.method === 'notifications/cancelled') {
+        const cancelled = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+        if (cancelled !== undefined && this.outstanding.delete(cancelled)) {
+          this.o.guard.forget(cancelled);
+          this.progressDone(cancelled);
+        }
+      }
+    } else if ('id' in message && message.id !== undefined) {
+      this.serverRequests.delete(message.id);
+    }
+    if (this.o.state.current) this.send(message);
+    else void this.sendWhenReady(message);
+  }
+
+  fromServer(message: JSONRPCMessage): void {
+    if ('method' in message) {
+      if ('id' in message) {
+        if (this.serverRequests.has(message.id)) return this.drop('a repeated server request', message.id);
+        this.serverRequests.add(message.id);
+      } else if (message.method === 'notifications/progress' && this.progress.size > 0) {
+        const entry = this.progress.get((message.params as { progressToken?: unknown } | undefined)?.progressToken);
+        if (entry) entry.at = performance.now();
+      }
+      this.o.output.write(message);
+      return;
+    }
+    if (!('id' in message) || message.id === undefined) return this.o.log.debug('dropped a response without id');
+    const method = this.outstanding.get(message.id);
+    if (method === undefined) return this.drop('a response to no outstanding request', message.id);
+    this.outstanding.delete(message.id);
+    if (method === 'initialize' && 'result' in message) {
+      const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
+      if (typeof version === 'string') this.o.upstream.setProtocolVersion(version);
+    }
+    this.o.status.ok();
+    const progressAt = this.progressTokenOf.size > 0 ? this.progressDone(message.id) : 0;
+    this.o.output.write(message, progressAt > 0 ? progressAt + PROGRESS_SETTLE_MS : 0);
+  }
+
+  /** Forgets a request's progress token; returns when its progress was last written (0 if never). */
+  private progressDone(id: RequestId): number {
+    const token = this.progressTokenOf.get(id);
+    if (token === undefined) return 0;
+    this.progressTokenOf.delete(id);
+    const at = this.progress.get(token)?.at ?? 0;
+    this.progress.delete(token);
+    return at;
+  }
+
+  private drop(what: string, id: RequestId): void {
+    this.o.log.debug(`dropped ${what} (id ${JSON.stringify(id)})`);
+  }
+
+  private send(message: JSONRPCMessage): void {
+    this.o.upstream.send(message).catch((error: unknown) => this.failed(message, error));
+  }
+
+  private async sendWhenReady(message: JSONRPCMessage): Promise<void> {
+    const problem = await this.o.ready();
+    if (problem === null) return this.send(message);
+    if ('method' in message && 'id' in message) this.answerError(message, NO_CREDENTIALS, problem, { profile: this.o.profile });
+    else this.o.log.warn(`not forwarded (${'method' in message ? message.method : 'a response'}): ${problem}`);
+  }
+
+  private failed(message: JSONRPCMessage, error: unknown): void {
+    if (error instanceof NoCredentialsError) {
+      this.o.status.failure(null, error.message);
+      if ('method' in message && 'id' in message) this.answerError(message, NO_CREDENTIALS, error.message, { profile: this.o.profile });
+      return;
+    }
+    const info = upstreamFailureInfo(error);
+    const endpoint = this.o.state.current?.endpoint ?? '(no endpoint)';
+    const text = describeFailure(this.o.profile, endpoint, info);
+    this.o.status.failure(info.status, info.detail || text);
+    if ('method' in message && 'id' in message) this.answerError(message, UPSTREAM_ERROR, text, { profile: this.o.profile, status: info.status });
+    else this.o.log.warn(text);
+  }
+
+  private answerError(request: Request, code: number, text: string, data: Record<string, unknown>): void {
+    // Only if still outstanding: a cancelled request gets no answer.
+    if (!this.outstanding.delete(request.id)) return;
+    this.progressDone(request.id);
+    this.o.log.warn(`${request.method} failed: ${text}`);
+    this.o.output.write(errorResponse(request.id, code, text, data));
+  }
+}

@@ -1,0 +1,41 @@
+// SDK 1.32.2 pitfall: after an *error* response on a POST's SSE stream the client transport
+// still treats the stream as unanswered and reconnects it with GET + Last-Event-ID; a resumable
+// server then replays into a fresh stream (duplicates, unknown ids). The guard remembers the
+// last event id of each request's stream and, once the request is answered, refuses a GET
+// that tries to resume from it. Legitimate resumptions (unanswered requests, the GET stream)
+// are let through.
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+// Enough to outlast the transport's reconnect delay (1 s or the server's retry) at any request rate seen.
+const FINISHED_MEMORY = 4096;
+
+export class ResumptionGuard {
+  private readonly lastToken = new Map<RequestId, string>();
+  private readonly finished = new Set<string>();
+
+  /** The SSE event id just received on the stream of request `id`. */
+  track(id: RequestId, token: string): void {
+    this.lastToken.set(id, token);
+  }
+
+  /** Request `id` got its response: its stream must not be resumed. */
+  finish(id: RequestId): void {
+    const token = this.lastToken.get(id);
+    if (token === undefined) return;
+    this.lastToken.delete(id);
+    this.finished.add(token);
+    if (this.finished.size > FINISHED_MEMORY) {
+      const oldest = this.finished.values().next();
+      if (!oldest.done) this.finished.delete(oldest.value);
+    }
+  }
+
+  /** Forgets a request without a response (cancelled). */
+  forget(id: RequestId): void {
+    this.lastToken.delete(id);
+  }
+
+  allowsResume(lastEventId: string): boolean {
+    return !this.finished.has(lastEventId);
+  }
+}
