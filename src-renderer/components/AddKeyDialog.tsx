@@ -1,9 +1,10 @@
 // "Add key": the key (typed or pasted through main), its vendor detected from the prefix, the
-// endpoint (prefilled for UptimeObserver), the header style and a name; "Verify & save".
+// endpoint (prefilled for UptimeObserver), the header style and a name; "Verify & save"
+// (main verifies the key against the endpoint before it stores it).
 import { useId, useState, type FormEvent } from 'react';
 import { api, messageOf, unwrap } from '../api';
 import { EMPTY_KEY, entryProblem, entryVendor, toKeySource, type KeyEntry } from '../keyEntry';
-import { profileNameSchema, endpointSchema, type ProbeResult, type ProfileView } from '../../src-shared/profile';
+import { profileNameSchema, endpointSchema, type ProfileView } from '../../src-shared/profile';
 import type { AuthStyle } from '../../src-shared/agent-protocol';
 import { SUGGESTED_PROFILE_NAMES, VENDORS, vendorIdSchema, type VendorId } from '../../src-shared/vendors';
 import { Dialog } from './Dialog';
@@ -16,8 +17,6 @@ interface AddKeyDialogProps {
   onClose: () => void;
   onSaved: (profile: ProfileView) => void;
 }
-
-type Saved = { profile: ProfileView; probe: ProbeResult | null; probeError: string | null };
 
 function firstIssue(result: { success: boolean; error?: { issues: { message: string }[] } }): string | null {
   return result.success ? null : (result.error?.issues[0]?.message ?? 'Invalid value.');
@@ -34,7 +33,7 @@ export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogPr
   const [name, setName] = useState<string>(suggestions[0] ?? '');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<Saved | null>(null);
+  const [saved, setSaved] = useState<ProfileView | null>(null);
 
   // Until the user picks a vendor, the key's prefix decides it.
   const detected = entryVendor(entry);
@@ -66,14 +65,7 @@ export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogPr
         api().profiles.add({ name, vendor, endpoint: endpointValue, auth: authValue, keyPrefix: customPrefix, note: '', key }),
       );
       setEntry(EMPTY_KEY); // the key is main's now; keep no copy in the page
-      let probe: ProbeResult | null = null;
-      let probeError: string | null = null;
-      try {
-        probe = await unwrap(api().profiles.verify(profile.name));
-      } catch (verifyError) {
-        probeError = messageOf(verifyError);
-      }
-      setSaved({ profile, probe, probeError });
+      setSaved(profile);
       onSaved(profile);
     } catch (saveError) {
       setError(messageOf(saveError));
@@ -86,11 +78,10 @@ export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogPr
     return (
       <Dialog title="Key saved" onClose={onClose}>
         <p>
-          <strong>{saved.profile.name}</strong> ({VENDORS[saved.profile.vendor].label}, {saved.profile.key?.masked ?? 'no key'}) is stored
-          encrypted in KeyBridge.
+          <strong>{saved.name}</strong> ({VENDORS[saved.vendor].label}, {saved.key?.masked ?? 'no key'}) is stored encrypted in
+          KeyBridge.
         </p>
-        {saved.probe && <ProbeSummary result={saved.probe} />}
-        <InlineError message={saved.probeError} />
+        {saved.lastCheck && <ProbeSummary result={saved.lastCheck} />}
         <p className="muted">Connect an assistant to it on the Clients screen.</p>
         <div className="dialog-actions">
           <button type="button" className="primary" onClick={onClose} autoFocus>

@@ -1,0 +1,62 @@
+// Removing a key asks first and says the vendor key must be revoked in the dashboard too.
+// window.keybridge is the app's own preload API over an in-memory test double of main (fake-main.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App } from '../../src-renderer/components/App';
+import { installFakeMain, ok, polyfillDialog, profileView, type FakeMain } from './fake-main';
+
+let main: FakeMain;
+
+beforeEach(() => {
+  polyfillDialog();
+  main = installFakeMain();
+});
+afterEach(cleanup);
+
+describe('Remove key', () => {
+  it('explains the dashboard revocation, links there, and removes only when confirmed', async () => {
+    let profiles = [profileView({ name: 'mcp-claude', key: { masked: 'uo_…1a2b', fingerprint: 'sha256:00000001' } })];
+    main.answer('profiles:list', () => ok(profiles));
+    main.answer('clients:list', () =>
+      ok([{ id: 'claude-desktop', label: 'Claude Desktop', configPath: '/home/u/.config/Claude/claude_desktop_config.json', state: 'connected', profiles: ['mcp-claude'], plaintextKeys: 0, error: null }]),
+    );
+    main.answer('profiles:remove', () => {
+      profiles = [];
+      return ok({});
+    });
+    const user = userEvent.setup();
+    render(<App />);
+
+    await user.click(await screen.findByRole('button', { name: 'Remove…' }));
+    let dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
+    expect(dialog.getByText(/deletes its encrypted copy of/).textContent).toBe(
+      'KeyBridge deletes its encrypted copy of uo_…1a2b and stops the bridges of Claude Desktop.',
+    );
+    expect(dialog.getByText('The key itself keeps working at UptimeObserver until you revoke it in the dashboard.')).toBeTruthy();
+    await user.click(dialog.getByRole('button', { name: 'Open the UptimeObserver dashboard to revoke it' }));
+    expect(main.callsTo('app:open-external')).toEqual([['https://app.uptimeobserver.com/integrations/mcp']]);
+
+    await user.click(dialog.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(main.callsTo('profiles:remove')).toEqual([]);
+
+    await user.click(screen.getByRole('button', { name: 'Remove…' }));
+    dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
+    await user.click(dialog.getByRole('button', { name: 'Remove key' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(main.callsTo('profiles:remove')).toEqual([['mcp-claude']]);
+    expect(await screen.findByText('No keys yet')).toBeTruthy();
+  });
+
+  it("keeps the dialog open with main's error when removing fails", async () => {
+    main.answer('profiles:list', () => ok([profileView({ name: 'mcp-claude' })]));
+    main.answer('profiles:remove', () => ({ ok: false, error: 'The store could not be written.' }));
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Remove…' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
+    await user.click(dialog.getByRole('button', { name: 'Remove key' }));
+    expect((await dialog.findByRole('alert')).textContent).toBe('The store could not be written.');
+  });
+});
