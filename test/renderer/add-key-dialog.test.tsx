@@ -2,7 +2,7 @@
 // submit gate, main's errors, and that the key leaves the page once saved. window.keybridge is
 // the app's own preload API over an in-memory test double of main (fake-main.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../src-renderer/components/App';
 import { fail, installFakeMain, ok, polyfillDialog, profileView, type FakeMain } from './fake-main';
