@@ -11,9 +11,12 @@ import {
   invokeContract,
   type EventChannel,
   type EventPayload,
+  type InvokeArgs,
   type InvokeChannel,
   type InvokeResult,
+  type InvokeValue,
 } from '../../src-shared/ipc-contract';
+import type { Invoke } from '../../src-shared/preload-api';
 import { redact } from '../../src-shared/redact';
 import type { AppCore, ChannelValue, ParsedArgs } from '../core/types';
 
@@ -102,6 +105,12 @@ export function createInvoker(handlers: IpcHandlers, options: InvokerOptions = {
     }
     return { ok: true, value: result.data };
   };
+}
+
+/** The invoker typed as the preload's `invoke` primitive (buildKeyBridgeApi's first argument).
+ * Sound because the invoker parses every result with the same contract the types come from. */
+export function typedInvoke(invoker: Invoker): Invoke {
+  return <C extends InvokeChannel>(channel: C, args: InvokeArgs<C>) => invoker(channel, args) as Promise<InvokeResult<InvokeValue<C>>>;
 }
 
 /** Forwards every event channel of the core to `emit`, each payload parsed by the contract. */

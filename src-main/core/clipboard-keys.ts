@@ -1,0 +1,47 @@
+// The paste button's flow: main reads the clipboard itself, so the key never passes through
+// the renderer. Paste answers what the key looks like (masked, fingerprint, vendor, problem);
+// add/rotate with {source:'clipboard', fingerprint} read the clipboard again and go ahead only
+// if it still holds the same key.
+import { createHash } from 'node:crypto';
+import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
+import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
+import type { VendorId } from '../../src-shared/vendors';
+
+export interface ClipboardText {
+  readText(): string;
+  writeText(text: string): void;
+}
+
+/** `sha256:` + the first 8 hex digits of the key's SHA-256, as shown next to a masked key. */
+export function keyFingerprint(key: string): string {
+  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8)}`;
+}
+
+export function inspectPastedKey(raw: string): PastedKey {
+  const key = normalizeKey(raw);
+  const detected = detectVendor(key);
+  const check = checkKey(key, detected ?? 'custom');
+  return {
+    masked: key ? maskKey(key) : '',
+    fingerprint: key ? keyFingerprint(key) : '',
+    detectedVendor: detected,
+    problem: check.ok ? null : check.message,
+  };
+}
+
+/** The raw key a request names: typed, or the clipboard's content if it matches the fingerprint. */
+export function resolveKeySource(source: KeySource, clipboard: ClipboardText): string {
+  if (source.source === 'typed') return source.key;
+  const key = normalizeKey(clipboard.readText());
+  if (!key || keyFingerprint(key) !== source.fingerprint) {
+    throw new Error('The clipboard no longer holds the key you pasted. Copy the key again and paste it.');
+  }
+  return key;
+}
+
+/** The key check a vendor applies, for callers that know the vendor (add, rotate). */
+export function checkKeyFor(raw: string, vendor: VendorId, customPrefix: string | null): string {
+  const check = checkKey(raw, vendor, customPrefix);
+  if (!check.ok) throw new Error(check.message);
+  return check.key;
+}
