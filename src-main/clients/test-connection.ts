@@ -2,6 +2,8 @@
 // args and env, over stdio, through the SDK's own stdio client) and run initialize + tools/list.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { ProbeResult } from '../../src-shared/profile';
 import { redact } from '../../src-shared/redact';
 import type { BridgeEntry } from './bridge-entry';
@@ -12,8 +14,6 @@ export interface TestConnectionOptions {
   /** Told to the bridge in initialize, as an assistant names itself. */
   clientName?: string;
 }
-
-class TimeoutError extends Error {}
 
 /** Runs the entry and reports the server's name, version, tool count and round-trip time, or
  * the bridge's error (the vendor's words, already mapped by the bridge). Always stops the child. */
@@ -28,7 +28,7 @@ export async function testConnection(entry: BridgeEntry, options: TestConnection
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`The bridge did not answer within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`The bridge did not answer within ${timeoutMs / 1000} s.`)), timeoutMs);
   });
   try {
     await Promise.race([client.connect(transport, { timeout: timeoutMs }), timeout]);
@@ -44,12 +44,21 @@ export async function testConnection(entry: BridgeEntry, options: TestConnection
       at: new Date().toISOString(),
     };
   } catch (error) {
-    return { ok: false, status: null, message: failureMessage(error, stderr), at: new Date().toISOString() };
+    return { ok: false, status: upstreamStatus(error), message: failureMessage(error, stderr), at: new Date().toISOString() };
   } finally {
     clearTimeout(timer);
     await client.close().catch(() => undefined);
     await transport.close().catch(() => undefined);
   }
+}
+
+// The bridge puts the upstream HTTP status in the JSON-RPC error's data.
+const errorDataSchema = z.object({ status: z.number().int() });
+
+function upstreamStatus(error: unknown): number | null {
+  if (!(error instanceof McpError)) return null;
+  const data = errorDataSchema.safeParse(error.data);
+  return data.success ? data.data.status : null;
 }
 
 function failureMessage(error: unknown, stderr: string): string {
