@@ -1,4 +1,18 @@
 // Public API of src-main/clients (plain Node; the shell wires it to IPC and the tray).
+//
+// Decisions, in one place:
+// - Entry name `keybridge-<profile>`: one entry per profile, so an assistant can use several.
+//   The entry is `{command: <launcher>, args: ["--profile", NAME]}` (+ `"type": "stdio"` for
+//   VS Code and Claude Code); env only for secret-free settings (refused otherwise).
+// - Every file is edited as JSONC by offsets: only our entry's bytes (and one comma) change.
+//   A backup `<file>.keybridge-backup-<UTC stamp>` precedes every write (last 5 kept); writes
+//   are atomic, keep the mode, are serialized per file and re-read right before writing.
+//   A file that does not parse is never written (ConfigParseError: file:line:column).
+// - Migration keeps the user's entry name (their per-server settings and tool permissions
+//   keep working) and replaces its value with the bridge entry; the raw key is re-read from
+//   the file inside migrate(), never carried by a finding.
+// - Launcher: ~/.keybridge/bin/keybridge-bridge (sh), or keybridge-bridge.cmd under
+//   %USERPROFILE%\.keybridge\bin, falling back when that path has spaces (see launcher.ts).
 export { ClientsService, type ClientsServiceOptions, type EntryRemovedEvent, type ScanReport, type SnippetView } from './service';
 export { clientIdSchema, clientRefSchema, USER_CLIENT_IDS, resolveClient, clientSpec, type ClientId, type ClientRef, type ClientTarget } from './registry';
 export { hostSchema, type Host } from './host';

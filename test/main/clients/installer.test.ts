@@ -1,8 +1,8 @@
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { parse } from 'jsonc-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigParseError } from '../../../src-main/clients/config-text';
-import { listBackups } from '../../../src-main/clients/config-writer';
+import { ConfigParseError, editEntry } from '../../../src-main/clients/config-text';
+import { listBackups, updateFile } from '../../../src-main/clients/config-writer';
 import { ClientNotPresentError, clientStatus, install, uninstall } from '../../../src-main/clients/installer';
 import { USER_CLIENT_IDS, type ClientRef } from '../../../src-main/clients/registry';
 import { LAUNCHER, tempHome, type TempHome } from './temp-home';
@@ -157,6 +157,21 @@ describe('install and uninstall', () => {
     const status = await clientStatus(target, opts);
     expect(status.connected.map((e) => e.profile).sort()).toEqual(profiles);
     expect(JSON.parse(await readFile(target.configPath, 'utf8'))).toMatchObject({ numStartups: 3 });
+  });
+
+  it('re-reads right before writing: a change made by another program meanwhile is kept', async () => {
+    home = await tempHome('linux');
+    const target = await home.writeConfig({ id: 'claude-desktop' }, '{"mcpServers": {}}');
+    let calls = 0;
+    await updateFile(target.configPath, async (text) => {
+      calls++;
+      // Claude Desktop saves its settings while we are computing our edit.
+      if (calls === 1) await writeFile(target.configPath, '{"mcpServers": {"theirs": {"command": "x"}}}');
+      return editEntry(text, 'mcpServers', 'keybridge-p1', { command: LAUNCHER, args: ['--profile', 'p1'] });
+    });
+    expect(calls).toBe(2);
+    const servers = (JSON.parse(await readFile(target.configPath, 'utf8')) as { mcpServers: Record<string, unknown> }).mcpServers;
+    expect(Object.keys(servers)).toEqual(['theirs', 'keybridge-p1']);
   });
 
   it("reports an entry someone else changed, and install puts ours back", async () => {
