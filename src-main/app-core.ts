@@ -178,7 +178,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
     profiles: {
       list: async () => vault.list(),
       add: async ({ key, ...settings }) => {
-        const raw = resolveKeySource(key, options.clipboard);
+        const raw = await resolveKeySource(key, options.clipboard);
         const view = await vault.add({ ...settings, key: checkKeyFor(raw, settings.vendor, settings.keyPrefix ?? null) }, { verify: true });
         activity.record('info', view.name, `Added '${view.name}' (${view.key?.masked ?? 'no key'}).`);
         return view;
@@ -192,7 +192,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
       verifyAll: () => vault.verifyAll(),
       rotate: async ({ name, key }) => {
         const current = vault.get(name);
-        const raw = resolveKeySource(key, options.clipboard);
+        const raw = await resolveKeySource(key, options.clipboard);
         const view = await vault.rotate(name, checkKeyFor(raw, current.vendor, current.keyPrefix));
         activity.record('info', name, `Rotated '${name}' to ${view.key?.masked ?? 'a new key'}.`);
         return view;
@@ -221,7 +221,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
       },
     },
     clipboard: {
-      pasteKey: async () => inspectPastedKey(options.clipboard.readText()),
+      pasteKey: async () => inspectPastedKey(await options.clipboard.readText()),
     },
     clients: {
       list: clientList,
@@ -245,7 +245,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
         return { json, deepLink: installLink };
       },
       copySnippet: async ({ client, profile }) => {
-        options.clipboard.writeText(clients.snippet({ id: client }, profile).json);
+        await options.clipboard.writeText(clients.snippet({ id: client }, profile).json);
       },
     },
     migration: {

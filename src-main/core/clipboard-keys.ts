@@ -7,9 +7,10 @@ import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
 import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
 import type { VendorId } from '../../src-shared/vendors';
 
+/** Electron 45's clipboard is asynchronous (readText/writeText return promises). */
 export interface ClipboardText {
-  readText(): string;
-  writeText(text: string): void;
+  readText(): Promise<string> | string;
+  writeText(text: string): Promise<void> | void;
 }
 
 /** `sha256:` + the first 8 hex digits of the key's SHA-256, as shown next to a masked key. */
@@ -30,9 +31,9 @@ export function inspectPastedKey(raw: string): PastedKey {
 }
 
 /** The raw key a request names: typed, or the clipboard's content if it matches the fingerprint. */
-export function resolveKeySource(source: KeySource, clipboard: ClipboardText): string {
+export async function resolveKeySource(source: KeySource, clipboard: ClipboardText): Promise<string> {
   if (source.source === 'typed') return source.key;
-  const key = normalizeKey(clipboard.readText());
+  const key = normalizeKey(await clipboard.readText());
   if (!key || keyFingerprint(key) !== source.fingerprint) {
     throw new Error('The clipboard no longer holds the key you pasted. Copy the key again and paste it.');
   }

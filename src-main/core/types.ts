@@ -6,8 +6,8 @@ import type { EventChannel, EventPayload, InvokeChannel, invokeContract } from '
 
 /** An invoke channel's arguments after the contract parsed them. */
 export type ParsedArgs<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['args']>;
-/** What a handler may return for a channel (parsed again by the invoker before it leaves main). */
-export type ChannelValue<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['result']>;
+/** What a handler returns for a channel (parsed again by the invoker before it leaves main). */
+export type ChannelValue<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['result']>;
 type Arg<C extends InvokeChannel> = ParsedArgs<C>[0];
 type Answer<C extends InvokeChannel> = Promise<ChannelValue<C>>;
 

@@ -1,0 +1,22 @@
+// Launch at login: Electron's login item on macOS and Windows (starting hidden, in the tray),
+// an XDG autostart file on Linux.
+import type { App } from 'electron';
+import { linuxAutostart } from '../core/autostart-linux';
+import type { LoginItem } from '../core/login-item';
+
+export function loginItemFor(app: Pick<App, 'getLoginItemSettings' | 'setLoginItemSettings'>, platform: NodeJS.Platform, homeDir: string, env: NodeJS.ProcessEnv, execPath: string): LoginItem {
+  if (platform === 'linux') {
+    // An AppImage runs from a temporary mount: the autostart entry must name the image itself.
+    return linuxAutostart({ homeDir, env, execPath: env.APPIMAGE || execPath });
+  }
+  return {
+    isEnabled: async () => app.getLoginItemSettings().openAtLogin,
+    setEnabled: async (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] }),
+  };
+}
+
+/** True when this launch should stay in the tray: --hidden, or macOS opened it at login. */
+export function startsHidden(argv: readonly string[], app: Pick<App, 'getLoginItemSettings'>, platform: NodeJS.Platform): boolean {
+  if (argv.includes('--hidden')) return true;
+  return platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
+}

@@ -1,0 +1,48 @@
+// The main process entry (esbuild → dist/main.js). One instance per user: a second launch
+// shows the first one's window (unless it asks to stay hidden, as a bridge starting the app
+// does). `--hidden` starts in the tray only (login, bridges).
+import { app, protocol } from 'electron';
+import { redact } from '../../src-shared/redact';
+import { registerAppScheme } from './app-protocol';
+import { startsHidden } from './login-item';
+import { startShell, type Shell } from './shell';
+
+declare const __KEYBRIDGE_VERSION__: string | undefined;
+const version = typeof __KEYBRIDGE_VERSION__ === 'string' ? __KEYBRIDGE_VERSION__ : app.getVersion();
+
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  process.stderr.write(`[keybridge ${level}] ${redact(message)}\n`);
+}
+
+async function boot(): Promise<Shell | null> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  // Before ready: app:// is our standard, secure origin.
+  registerAppScheme(protocol);
+  app.setAboutPanelOptions({ applicationName: 'KeyBridge', applicationVersion: version });
+  // A tray app: closing the window keeps it running.
+  app.on('window-all-closed', () => undefined);
+  await app.whenReady();
+  const shell = await startShell({ hidden: startsHidden(process.argv, app, process.platform), log });
+  app.on('second-instance', (_event, argv) => {
+    if (!argv.includes('--hidden')) void shell.window.show();
+  });
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    stopped = true;
+    void shell.stop().finally(() => app.quit());
+  });
+  log('info', `KeyBridge ${version} started; agent on ${shell.core.socketPath}`);
+  return shell;
+}
+
+/** The running shell (for the boot test); null when another instance had the lock. */
+export const booted: Promise<Shell | null> = boot().catch((error: unknown) => {
+  log('error', `KeyBridge could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  app.exit(1);
+  return null;
+});

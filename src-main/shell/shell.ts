@@ -1,0 +1,177 @@
+// The Electron shell: composes the app core with Electron's pieces — safeStorage, the window,
+// the tray, IPC, notifications, the approval dialog, the login item — once the app is ready.
+import * as electron from 'electron';
+import ElectronStore from 'electron-store';
+import { createAppCore, type AppCoreHandle } from '../app-core';
+import type { TrayAction } from '../core/tray-model';
+import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../ipc/handlers';
+import { VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, type StoreBackend } from '../vault';
+import { handleAppProtocol } from './app-protocol';
+import { registerIpc } from './ipc';
+import { loginItemFor } from './login-item';
+import { createMainWindow, denyPermissions, type MainWindow } from './main-window';
+import { appPaths } from './paths';
+import { approvalDialog, notifier } from './prompts';
+import { safeStorageCipher } from './safe-storage-cipher';
+import { isTrustedSender } from './security';
+import { createTray, type TrayController } from './tray';
+import { trayIcons } from './tray-icons';
+
+const { app, BrowserWindow, Menu, Notification, Tray, clipboard, dialog, ipcMain, nativeImage, protocol, safeStorage, session, shell } = electron;
+
+export interface Shell {
+  core: AppCoreHandle;
+  window: MainWindow;
+  tray: TrayController;
+  /** Runs a tray menu action. */
+  run(action: TrayAction): void;
+  /** Stops the core and removes what the shell registered (the app quits around it). */
+  stop(): Promise<void>;
+}
+
+export interface ShellOptions {
+  hidden: boolean;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+function electronStoreBackend(userDataDir: string): StoreBackend {
+  return {
+    path: vaultStorePath(userDataDir),
+    open: () => new ElectronStore<Record<string, unknown>>({ ...VAULT_STORE_FILE_OPTIONS, name: VAULT_STORE_NAME, cwd: userDataDir }),
+  };
+}
+
+export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> {
+  const paths = appPaths(app.getAppPath(), app.isPackaged, process.resourcesPath);
+  const homeDir = app.getPath('home');
+  const userDataDir = app.getPath('userData');
+  let quitting = false;
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+
+  handleAppProtocol(protocol, paths.rendererDir);
+  denyPermissions(session.defaultSession);
+
+  let window: MainWindow | null = null;
+  const showWindow = () => {
+    window?.show().catch((error: unknown) => log('error', `Could not open the window: ${String(error)}`));
+  };
+
+  const core = await createAppCore({
+    userDataDir,
+    homeDir,
+    platform: process.platform,
+    env: process.env,
+    cipher: safeStorageCipher(safeStorage, process.platform),
+    store: electronStoreBackend(userDataDir),
+    bridgeScriptPath: paths.bridgeScript,
+    appExecPath: process.execPath,
+    isPackaged: app.isPackaged,
+    clipboard,
+    openExternal: (url) => shell.openExternal(url),
+    notify: notifier(Notification, paths.appIcon, showWindow),
+    askApproval: approvalDialog(dialog),
+    loginItem: loginItemFor(app, process.platform, homeDir, process.env, process.execPath),
+    log,
+  });
+
+  const openExternal = (url: string) => {
+    core.app.openExternal(url).catch((error: unknown) => log('warn', `Refused to open a link: ${String(error)}`));
+  };
+  window = createMainWindow({
+    BrowserWindow,
+    session: session.defaultSession,
+    preloadPath: paths.preload,
+    iconPath: paths.appIcon,
+    devTools: !app.isPackaged,
+    openExternal,
+    isQuitting: () => quitting,
+  });
+  const mainWindow = window;
+
+  const invoker = createInvoker(createIpcHandlers(core), {
+    onInternalError: (channel, detail) => log('error', `${channel} answered off the contract: ${detail}`),
+  });
+  const unregisterIpc = registerIpc(ipcMain, invoker, (event) => isTrustedSender(event, mainWindow.current()));
+  const unforward = subscribeCoreEvents(
+    core,
+    (channel, payload) => {
+      const win = mainWindow.current();
+      if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload);
+    },
+    (channel, detail) => log('error', `${channel} event off the contract: ${detail}`),
+  );
+
+  const notify = notifier(Notification, paths.appIcon, showWindow);
+  const failed = (what: string) => (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    notify({ title: `${what} failed`, body: message });
+  };
+  const navigateTo = (target: Parameters<AppCoreHandle['app']['navigate']>[0]) => {
+    mainWindow
+      .show()
+      .then(() => core.app.navigate(target))
+      .catch(failed('Opening KeyBridge'));
+  };
+  const run = (action: TrayAction): void => {
+    switch (action.kind) {
+      case 'open':
+        return showWindow();
+      case 'add-key':
+        return navigateTo({ screen: 'keys', action: 'add-key', profile: null });
+      case 'rotate':
+        return navigateTo({ screen: 'keys', action: 'rotate', profile: action.profile });
+      case 'test-all':
+        void core.profiles.verifyAll().then((results) => {
+          const bad = results.filter((r) => !r.result.ok);
+          notify({
+            title: bad.length === 0 ? 'All keys work' : `${bad.length} of ${results.length} keys failed`,
+            body: bad.length === 0 ? `${results.length} key${results.length === 1 ? '' : 's'} verified.` : bad.map((r) => (r.result.ok ? '' : r.result.message)).join('\n'),
+          });
+        }, failed('Testing the keys'));
+        return;
+      case 'copy-config':
+        void core.clients.copySnippet({ client: action.client, profile: action.profile }).then(
+          () => notify({ title: 'Config copied', body: `Paste it into ${action.client === 'cursor' ? 'Cursor' : 'Claude Desktop'}'s MCP settings.` }),
+          failed('Copying the config'),
+        );
+        return;
+      case 'set-paused':
+        void core.profiles.setPaused({ name: action.profile, paused: action.paused }).catch(failed(action.paused ? 'Pausing' : 'Resuming'));
+        return;
+      case 'launch-at-login':
+        void core.settings.update({ launchAtLogin: action.enabled }).catch(failed('Launch at login'));
+        return;
+      case 'quit':
+        app.quit();
+        return;
+    }
+  };
+
+  const tray = await createTray({
+    core,
+    Tray,
+    Menu,
+    iconFor: trayIcons(nativeImage, paths.trayIconDir, process.platform),
+    run,
+    platform: process.platform,
+    onError: (error) => log('warn', `Tray refresh failed: ${String(error)}`),
+  });
+
+  await core.start();
+  if (!hidden) showWindow();
+
+  return {
+    core,
+    window: mainWindow,
+    tray,
+    run,
+    async stop() {
+      unforward();
+      unregisterIpc();
+      tray.destroy();
+      await core.stop();
+    },
+  };
+}
