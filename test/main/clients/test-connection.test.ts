@@ -1,8 +1,11 @@
 // Test connection end to end: the generated launcher (a real sh script running
 // `node dist/bridge.js`) started exactly as the entry says, the fake agent handing out
 // credentials, the fake vendor behind them.
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BridgeEntry } from '../../../src-main/clients/bridge-entry';
 import { writeLauncher } from '../../../src-main/clients/launcher';
+import { testConnection } from '../../../src-main/clients/test-connection';
 import { ClientsService } from '../../../src-main/clients/service';
 import { startFakeAgent, type FakeAgent } from '../../support/fake-agent';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
@@ -54,6 +57,16 @@ describe('test connection through the real bridge', () => {
     expect(vendor.requests.some((r) => r.authorization === `Bearer ${UM_KEY}` && r.rpcMethods.includes('tools/list'))).toBe(true);
     // The bridge is gone afterwards: its agent connection closed.
     await expect.poll(() => agent.connections, { timeout: 5000 }).toBe(0);
+  });
+
+  it('the entry as written into a config file works when run as the assistant would run it', async () => {
+    const { service } = await setup();
+    const target = await home!.installApp({ id: 'claude-desktop' });
+    await service.install({ id: 'claude-desktop' }, 'mcp-claude');
+    const written = JSON.parse(await readFile(target.configPath, 'utf8')) as { mcpServers: Record<string, BridgeEntry> };
+    const entry = written.mcpServers['keybridge-mcp-claude']!;
+    expect(JSON.stringify(entry)).not.toContain(UM_KEY);
+    expect(await testConnection(entry)).toMatchObject({ ok: true, serverName: 'fake-uptimemonitoring' });
   });
 
   it("reports the vendor's error, mapped by the bridge, without the key", async () => {
