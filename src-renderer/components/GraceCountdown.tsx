@@ -12,9 +12,10 @@ interface GraceCountdownProps {
   profile: ProfileView;
   previous: PreviousKey;
   onRolledBack: (profile: ProfileView) => void;
+  onDone: () => void;
 }
 
-export function GraceCountdown({ profile, previous, onRolledBack }: GraceCountdownProps) {
+export function GraceCountdown({ profile, previous, onRolledBack, onDone }: GraceCountdownProps) {
   const now = useNow(1000);
   const endsAt = previous.graceEndsAt ? Date.parse(previous.graceEndsAt) : now;
   const remaining = Math.max(0, endsAt - now);
@@ -40,6 +41,11 @@ export function GraceCountdown({ profile, previous, onRolledBack }: GraceCountdo
         <p>
           The grace window is over: {VENDORS[profile.vendor].label} has revoked the old key <code>{previous.masked}</code> for good.
         </p>
+        <div className="dialog-actions">
+          <button type="button" className="primary" onClick={onDone}>
+            Done
+          </button>
+        </div>
       </div>
     );
   }
@@ -58,6 +64,9 @@ export function GraceCountdown({ profile, previous, onRolledBack }: GraceCountdo
       <div className="dialog-actions">
         <button type="button" className="danger" disabled={busy} onClick={() => void rollBack()}>
           Roll back
+        </button>
+        <button type="button" className="primary" onClick={onDone}>
+          Done
         </button>
       </div>
     </div>

@@ -16,14 +16,12 @@ export function RotateEnding({ ending, onEnding, onClose }: { ending: Ending; on
   }
   if (ending.kind === 'rotated' && previous?.fate === 'grace') {
     return (
-      <>
-        <GraceCountdown profile={profile} previous={previous} onRolledBack={(next) => onEnding({ kind: 'rolled-back', profile: next })} />
-        <div className="dialog-actions">
-          <button type="button" className="primary" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </>
+      <GraceCountdown
+        profile={profile}
+        previous={previous}
+        onDone={onClose}
+        onRolledBack={(next) => onEnding({ kind: 'rolled-back', profile: next })}
+      />
     );
   }
   const message =
