@@ -45,8 +45,7 @@ function keyInHeader(name: string, value: string): { key: string; auth: AuthStyl
 }
 
 /** The key an environment value holds, if any: `Bearer …`, `X-API-Key: …` or a vendor key. */
-function keyInValue(value: string, headerName: string | null): { key: string; auth: AuthStyle | null } | null {
-  if (headerName) return keyInHeader(headerName, value);
+function keyInValue(value: string): { key: string; auth: AuthStyle | null } | null {
   const asHeader = HEADER_ARG.exec(value);
   if (asHeader?.[1] && asHeader[2]) return keyInHeader(asHeader[1], asHeader[2]);
   const bearer = BEARER.exec(value);
@@ -75,8 +74,9 @@ export function scanEntry(entryName: string, value: unknown): RawFinding[] {
     if (typeof v === 'string') add(`headers.${name}`, keyInHeader(name, v));
   }
 
-  // Headers passed on the command line; `${VAR}` in one points at an env value (below).
-  const headerOfEnv = new Map<string, string>();
+  // Headers passed on the command line. A `${VAR}` in one points at an env value: the
+  // header is checked with the value put in its place (`Bearer ${TOKEN}`, `${AUTH_HEADER}`).
+  const headerOfEnv = new Map<string, { name: string; template: string; ref: string }>();
   args.forEach((arg, i) => {
     const inline = /^--header=(.*)$/s.exec(arg)?.[1];
     const header = inline ?? (args[i - 1] === '--header' ? arg : null);
@@ -84,7 +84,7 @@ export function scanEntry(entryName: string, value: unknown): RawFinding[] {
     if (parts?.[1] !== undefined && parts[2] !== undefined) {
       const ref = ENV_REF.exec(parts[2]);
       const variable = ref?.[1] ?? ref?.[2];
-      if (variable) headerOfEnv.set(variable, parts[1]);
+      if (ref && variable) headerOfEnv.set(variable, { name: parts[1], template: parts[2], ref: ref[0] });
       else add(`args[${i}]`, keyInHeader(parts[1], parts[2]));
     } else if (header === null) {
       const token = VENDOR_TOKEN.exec(arg)?.[0];
@@ -94,9 +94,8 @@ export function scanEntry(entryName: string, value: unknown): RawFinding[] {
 
   for (const [name, v] of Object.entries(entry.env ?? {})) {
     if (typeof v !== 'string') continue;
-    const headerName = headerOfEnv.get(name) ?? null;
-    // `Authorization:${AUTH_HEADER}` with AUTH_HEADER="Bearer …": the value is the header's value.
-    add(`env.${name}`, keyInValue(v, headerName));
+    const use = headerOfEnv.get(name);
+    add(`env.${name}`, use ? keyInHeader(use.name, use.template.replace(use.ref, () => v)) : keyInValue(v));
   }
   return found;
 }

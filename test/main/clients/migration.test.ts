@@ -125,6 +125,24 @@ describe('plaintext key migration', () => {
     expect(await readFile(target.configPath, 'utf8')).not.toContain('umk_live_');
   });
 
+  it('finds --header "Authorization: Bearer ${TOKEN}" with only the key in env', async () => {
+    const { home, service } = await setup();
+    await home.writeConfig(
+      { id: 'cursor' },
+      JSON.stringify({
+        mcpServers: {
+          um: { command: 'npx', args: ['mcp-remote', 'https://um.example/mcp', '--header', 'Authorization: Bearer ${TOKEN}'], env: { TOKEN: UM_KEY } },
+          uo: { command: 'npx', args: ['mcp-remote', 'https://mcp.uptimeobserver.com/mcp', '--header=X-API-Key:${KEY}'], env: { KEY: UO_KEY } },
+        },
+      }),
+    );
+    const { findings } = await service.scanKeys();
+    expect(findings.map((f) => [f.entryName, f.where, f.auth, f.vendor])).toEqual([
+      ['um', 'env.TOKEN', 'bearer', 'uptimemonitoring'],
+      ['uo', 'env.KEY', 'x-api-key', 'uptimeobserver'],
+    ]);
+  });
+
   it('finds headers, X-API-Key, env keys and custom bearer tokens; ignores placeholders', async () => {
     const { home, service } = await setup();
     await home.writeConfig(
