@@ -7,14 +7,14 @@ import { rootCertificates } from 'node:tls';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CredentialsFrame, NetworkSettings } from '../src-shared/agent-protocol';
 import type { Logger } from './log';
-import type { ResumptionGuard } from './resumption-guard';
+import type { StreamGuard } from './stream-guard';
 
 /** Thrown instead of a request when there is no key to send (revoked meanwhile). */
 export class NoCredentialsError extends Error {}
 
 export interface AuthFetchOptions {
   credentials: () => CredentialsFrame | null;
-  guard: ResumptionGuard;
+  guard: StreamGuard;
   log: Logger;
   /** What to say when a request finds no credentials. */
   noCredentialsMessage: () => string;
@@ -41,11 +41,8 @@ export function createAuthFetch({ credentials, guard, log, noCredentialsMessage 
     else headers.set('x-api-key', creds.key);
 
     const method = init.method ?? 'GET';
-    if (method === 'GET') {
-      const lastEventId = headers.get('last-event-id');
-      // 405 = "no SSE stream here": the transport gives up quietly.
-      if (lastEventId && !guard.allowsResume(lastEventId)) return new Response(null, { status: 405 });
-    }
+    // 405 = "no SSE stream here": the transport gives up quietly (see stream-guard.ts).
+    if (method === 'GET' && !guard.allowsGet(headers.get('last-event-id'))) return new Response(null, { status: 405 });
     // The transport passes ONE long-lived AbortSignal to every fetch; undici adds a listener
     // per request that lingers, so over a long session they pile up (MaxListenersExceeded).
     // POSTs drop it (the process exits on shutdown; a dead session fails its POSTs anyway);

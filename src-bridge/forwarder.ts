@@ -7,7 +7,7 @@ import { NoCredentialsError } from './auth-fetch';
 import type { CredentialsState } from './credentials';
 import { NO_CREDENTIALS, UPSTREAM_ERROR, describeFailure, errorResponse, upstreamFailureInfo } from './errors';
 import type { Logger } from './log';
-import type { ResumptionGuard } from './resumption-guard';
+import type { StreamGuard } from './stream-guard';
 import type { UpstreamSession } from './session';
 import type { StatusReporter } from './status-reporter';
 import type { Output } from './stdio';
@@ -22,7 +22,7 @@ export interface ForwarderOptions {
   profile: string;
   state: CredentialsState;
   upstream: UpstreamSession;
-  guard: ResumptionGuard;
+  guard: StreamGuard;
   status: StatusReporter;
   log: Logger;
   output: Output;
@@ -72,9 +72,12 @@ export class Forwarder {
       if ('id' in message) {
         if (this.serverRequests.has(message.id)) return this.drop('a repeated server request', message.id);
         this.serverRequests.add(message.id);
-      } else if (message.method === 'notifications/progress' && this.progress.size > 0) {
+      } else if (message.method === 'notifications/progress') {
+        // Progress for no outstanding request (cancelled or answered): the assistant's SDK would
+        // report an unknown token.
         const entry = this.progress.get((message.params as { progressToken?: unknown } | undefined)?.progressToken);
-        if (entry) entry.at = performance.now();
+        if (!entry) return this.o.log.debug('dropped progress for no outstanding request');
+        entry.at = performance.now();
       }
       this.o.output.write(message);
       return;

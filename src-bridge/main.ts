@@ -8,7 +8,7 @@ import { CredentialsState } from './credentials';
 import { Forwarder } from './forwarder';
 import { createLogger } from './log';
 import { createReadiness, credentialsProblem } from './readiness';
-import { ResumptionGuard } from './resumption-guard';
+import { StreamGuard } from './stream-guard';
 import { UpstreamSession } from './session';
 import { StatusReporter } from './status-reporter';
 import { createOutput, readStdin } from './stdio';
@@ -33,7 +33,7 @@ function run(options: BridgeOptions): void {
     onConnected: () => status.resend(),
   });
   const status = new StatusReporter(profile, (frame) => agent.sendStatus(frame));
-  const guard = new ResumptionGuard();
+  const guard = new StreamGuard();
   const output = createOutput(process.stdout, state.keys);
   const fetch = createAuthFetch({
     credentials: () => state.current,

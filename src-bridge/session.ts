@@ -7,14 +7,14 @@ import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextpro
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CredentialsState } from './credentials';
 import type { Logger } from './log';
-import type { ResumptionGuard } from './resumption-guard';
+import type { StreamGuard } from './stream-guard';
 
 const INTERNAL_TIMEOUT_MS = 30_000;
 
 export interface UpstreamSessionOptions {
   state: CredentialsState;
   fetch: FetchLike;
-  guard: ResumptionGuard;
+  guard: StreamGuard;
   log: Logger;
   /** Every message from the server, in arrival order, as soon as it arrives. */
   onMessage: (message: JSONRPCMessage) => void;
@@ -106,12 +106,27 @@ export class UpstreamSession {
     }
   }
 
-  private sendOn(transport: StreamableHTTPClientTransport, message: JSONRPCMessage): Promise<void> {
-    if ('method' in message && 'id' in message) {
-      const id = message.id;
-      return transport.send(message, { onresumptiontoken: (token) => this.options.guard.track(id, token) });
+  private async sendOn(transport: StreamableHTTPClientTransport, message: JSONRPCMessage): Promise<void> {
+    if ('method' in message) {
+      if ('id' in message) {
+        const id = message.id;
+        return transport.send(message, { onresumptiontoken: (token) => this.options.guard.track(id, token) });
+      }
+      if (message.method === 'notifications/initialized') await this.openStandaloneStream(transport);
     }
     return transport.send(message);
+  }
+
+  /** Opens the GET stream for server-initiated messages before the server hears `initialized`
+   * (see stream-guard.ts). An empty resumption token means a plain GET. */
+  private async openStandaloneStream(transport: StreamableHTTPClientTransport): Promise<void> {
+    try {
+      await transport.resumeStream('');
+      this.options.guard.ownStandaloneStream();
+    } catch (error) {
+      // Leave it to the transport's own attempt after initialized.
+      this.options.log.debug(`upstream: GET stream not opened early (${String(error)})`);
+    }
   }
 
   private current(): StreamableHTTPClientTransport {
@@ -169,7 +184,7 @@ export class UpstreamSession {
     if ('error' in answer) throw new StreamableHTTPError(undefined, `re-initialize failed: ${JSON.stringify(answer.error)}`);
     const version = (answer.result as { protocolVersion?: unknown }).protocolVersion;
     if (typeof version === 'string') this.setProtocolVersion(version);
-    if (this.initialized) await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    if (this.initialized) await this.sendOn(transport, { jsonrpc: '2.0', method: 'notifications/initialized' });
     if (this.logLevelRequest) await this.internalRequest(transport, this.logLevelRequest);
     for (const uri of this.subscriptions) {
       await this.internalRequest(transport, { jsonrpc: '2.0', id: 0, method: 'resources/subscribe', params: { uri } });

@@ -69,10 +69,19 @@ describe('MCP through the bridge (fake vendor)', () => {
       expect(r.xApiKey).toBe(KEY);
       expect(r.authorization).toBeUndefined();
     }
-    const afterInit = posts.slice(1);
-    for (const r of afterInit) expect(r.protocolVersion).toBe(bridge.transport.protocolVersion ?? '2025-11-25');
-    // The GET stream for server-initiated messages was opened right after initialized.
-    await until(() => vendor.requests.some((r) => r.method === 'GET'), 'the GET stream');
+    const negotiated = (JSON.parse(bridge.stdout()[0]!) as { result: { protocolVersion: string } }).result.protocolVersion;
+    expect(negotiated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(posts[0]!.rpcMethods).toEqual(['initialize']);
+    for (const r of posts.slice(1)) expect(r.protocolVersion).toBe(negotiated);
+    // The GET stream for server-initiated messages is open before the server hears
+    // initialized (so nothing it sends then is lost), and only one is opened.
+    await until(() => vendor.requests.some((r) => r.rpcMethods.includes('notifications/initialized')), 'initialized');
+    const getAt = vendor.requests.findIndex((r) => r.method === 'GET');
+    const initializedAt = vendor.requests.findIndex((r) => r.rpcMethods.includes('notifications/initialized'));
+    expect(getAt).toBeGreaterThan(0);
+    expect(getAt).toBeLessThan(initializedAt);
+    expect(vendor.requests[getAt]).toMatchObject({ status: 200, lastEventId: undefined });
+    expect(vendor.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 
   it('tools: list and call, structured content', async () => {

@@ -47,7 +47,7 @@ export interface RecordedRequest {
   rpcMethods: string[];
   /** JSON-RPC ids in a POST body (requests and responses). */
   rpcIds: (string | number)[];
-  /** HTTP status answered (set once the response finishes; 0 before). */
+  /** HTTP status answered (set when the response head is sent; 0 before). */
   status: number;
 }
 
@@ -121,19 +121,33 @@ function createEventStore(): EventStore {
   };
 }
 
-type Refusal = { status: number; message: string; contentType: string; body?: string };
+export type Refusal = { status: number; message: string; contentType: string; body?: string };
 
-export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeVendor> {
+export interface VendorGateOptions {
+  vendor: FakeVendorKind;
+  keys: string[];
+  clock?: () => number;
+  graceMs?: number;
+}
+
+/** The vendor's auth decisions and key controls, shared by the fake vendor and the auth-gate proxy. */
+export interface VendorGate {
+  /** Sets `record.key` to the key extracted; returns the refusal, or null when admitted. */
+  check(record: RecordedRequest): Refusal | null;
+  addKey(key: string): void;
+  revokeKey(key: string): void;
+  rotate(oldKey: string, newKey: string): void;
+  suspend(on: boolean): void;
+  forbid(key: string): void;
+}
+
+export function createVendorGate(options: VendorGateOptions): VendorGate {
   const clock = options.clock ?? Date.now;
   const graceMs = options.graceMs ?? 5 * 60 * 1000;
   const keys = new Map<string, KeyState>();
-  const addKey = (key: string) => keys.set(key, { validUntil: null, revoked: false, forbidden: false });
+  const addKey = (key: string) => void keys.set(key, { validUntil: null, revoked: false, forbidden: false });
   for (const key of options.keys) addKey(key);
-  const sessions = new Map<string, Session>();
-  const requests: RecordedRequest[] = [];
-  const failures: { status: number; body: string | undefined; options: FailNextOptions }[] = [];
   let suspended = false;
-  let delayMs = 0;
   const isUo = options.vendor === 'uptimeobserver';
 
   const uoRefusal = (status: number, message: string): Refusal => ({
@@ -148,8 +162,7 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
     contentType: status === 401 ? 'text/plain; charset=utf-8' : 'application/json',
   });
 
-  /** The vendor's auth decision: the key used, or a refusal. */
-  function gate(record: RecordedRequest): Refusal | null {
+  function check(record: RecordedRequest): Refusal | null {
     if (isUo) {
       if (record.xApiKey !== undefined && record.authorization !== undefined) {
         return uoRefusal(401, 'send either X-API-Key or Authorization, not both');
@@ -182,6 +195,60 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
     return null;
   }
 
+  return {
+    check,
+    addKey,
+    revokeKey(key) {
+      const state = keys.get(key);
+      if (state) state.revoked = true;
+    },
+    rotate(oldKey, newKey) {
+      addKey(newKey);
+      const old = keys.get(oldKey);
+      if (old && !isUo) old.validUntil = clock() + graceMs;
+    },
+    suspend(on) {
+      suspended = on;
+    },
+    forbid(key) {
+      const state = keys.get(key);
+      if (state) state.forbidden = true;
+    },
+  };
+}
+
+/** Writes the vendor's refusal with its JSON body (UptimeMonitoring: `{"error": msg}`). */
+export function refuse(res: ServerResponse, refusal: Refusal): void {
+  const body = refusal.body ?? JSON.stringify({ error: refusal.message });
+  res.writeHead(refusal.status, { 'Content-Type': refusal.contentType }).end(body);
+}
+
+/** What a request carried, as the gate and the tests see it. */
+export function recordOf(req: IncomingMessage): RecordedRequest {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+  return {
+    method: req.method ?? '',
+    authorization: header('authorization'),
+    xApiKey: header('x-api-key'),
+    sessionId: header('mcp-session-id'),
+    lastEventId: header('last-event-id'),
+    protocolVersion: header('mcp-protocol-version'),
+    key: null,
+    rpcMethods: [],
+    rpcIds: [],
+    status: 0,
+  };
+}
+
+export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeVendor> {
+  const gate = createVendorGate(options);
+  const sessions = new Map<string, Session>();
+  const requests: RecordedRequest[] = [];
+  const failures: { status: number; body: string | undefined; options: FailNextOptions }[] = [];
+  let delayMs = 0;
   const subscriptionsBySession = new Map<string, Set<string>>();
 
   function buildServer(sessionRef: { id?: string }): McpServer {
@@ -294,11 +361,6 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
     return server;
   }
 
-  function refuse(res: ServerResponse, refusal: Refusal): void {
-    const body = refusal.body ?? JSON.stringify({ error: refusal.message });
-    res.writeHead(refusal.status, { 'Content-Type': refusal.contentType }).end(body);
-  }
-
   async function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -306,23 +368,14 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(', ') : v;
-    };
-    const record: RecordedRequest = {
-      method: req.method ?? '',
-      authorization: header('authorization'),
-      xApiKey: header('x-api-key'),
-      sessionId: header('mcp-session-id'),
-      lastEventId: header('last-event-id'),
-      protocolVersion: header('mcp-protocol-version'),
-      key: null,
-      rpcMethods: [],
-      rpcIds: [],
-      status: 0,
-    };
+    const record = recordOf(req);
     requests.push(record);
+    // The status as soon as the head goes out (an SSE response stays open long after).
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      record.status = args[0] as number;
+      return writeHead(...args);
+    }) as typeof res.writeHead;
     res.on('finish', () => (record.status = res.statusCode));
 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -347,7 +400,7 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
       }
     }
 
-    const refusal = gate(record);
+    const refusal = gate.check(record);
     if (refusal) return refuse(res, refusal);
 
     const failAt = failures.findIndex((f) => (f.options.match ?? defaultFailMatch)(record));
@@ -422,23 +475,11 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
     set delayMs(ms: number) {
       delayMs = ms;
     },
-    addKey,
-    revokeKey(key) {
-      const state = keys.get(key);
-      if (state) state.revoked = true;
-    },
-    rotate(oldKey, newKey) {
-      addKey(newKey);
-      const old = keys.get(oldKey);
-      if (old && !isUo) old.validUntil = clock() + graceMs;
-    },
-    suspend(on) {
-      suspended = on;
-    },
-    forbid(key) {
-      const state = keys.get(key);
-      if (state) state.forbidden = true;
-    },
+    addKey: gate.addKey,
+    revokeKey: gate.revokeKey,
+    rotate: gate.rotate,
+    suspend: gate.suspend,
+    forbid: gate.forbid,
     expireSessions: closeSessions,
     failNext(status, body, failOptions = {}) {
       failures.push({ status, body, options: failOptions });

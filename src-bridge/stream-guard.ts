@@ -1,17 +1,31 @@
-// SDK 1.32.2 pitfall: after an *error* response on a POST's SSE stream the client transport
+// Decides which GET streams the SDK transport may open (two SDK 1.32.2 pitfalls).
+//
+// 1. After an *error* response on a POST's SSE stream the client transport
 // still treats the stream as unanswered and reconnects it with GET + Last-Event-ID; a resumable
 // server then replays into a fresh stream (duplicates, unknown ids). The guard remembers the
 // last event id of each request's stream and, once the request is answered, refuses a GET
 // that tries to resume from it. Legitimate resumptions (unanswered requests, the GET stream)
 // are let through.
+//
+// 2. The transport opens the GET stream only after the 202 to notifications/initialized, but a
+// server acts on initialized before answering 202 (e.g. registers tools and sends
+// tools/list_changed), and messages sent with no GET stream open are lost. So the session
+// opens the GET stream itself just before sending initialized, and the transport's own
+// later attempt is answered here as "no stream" (405), which it takes quietly.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 // Enough to outlast the transport's reconnect delay (1 s or the server's retry) at any request rate seen.
 const FINISHED_MEMORY = 4096;
 
-export class ResumptionGuard {
+export class StreamGuard {
   private readonly lastToken = new Map<RequestId, string>();
   private readonly finished = new Set<string>();
+  private skipPlainGet = false;
+
+  /** The session opened the GET stream itself: refuse the transport's next plain GET. */
+  ownStandaloneStream(): void {
+    this.skipPlainGet = true;
+  }
 
   /** The SSE event id just received on the stream of request `id`. */
   track(id: RequestId, token: string): void {
@@ -35,7 +49,11 @@ export class ResumptionGuard {
     this.lastToken.delete(id);
   }
 
-  allowsResume(lastEventId: string): boolean {
-    return !this.finished.has(lastEventId);
+  /** Whether a GET (with this Last-Event-ID, or null) may go upstream. */
+  allowsGet(lastEventId: string | null): boolean {
+    if (lastEventId) return !this.finished.has(lastEventId);
+    if (!this.skipPlainGet) return true;
+    this.skipPlainGet = false;
+    return false;
   }
 }
