@@ -29,7 +29,7 @@ async function bridgeFor(profile: string, socketPath: string): Promise<BridgeCli
   return bridge;
 }
 
-const text = (result: { content: unknown }) => (result.content as { text: string }[])[0]?.text;
+const text = (result: unknown) => (result as { content?: { text?: string }[] }).content?.[0]?.text;
 
 describe('agent faults', () => {
   it('the agent restarts while three bridges have requests in flight: none fails, all reconnect', async () => {
