@@ -40,6 +40,8 @@ beforeAll(async () => {
   stops.push(() => monitoring.close());
   harness = await startUiHarness({
     rendererDir,
+    // A store that no longer parses: main moves it aside and says so in the notices banner.
+    userDataFiles: { 'keybridge-vault.json': '{"profiles": [' },
     homeFiles: { [CURSOR_CONFIG]: JSON.stringify({ mcpServers: { uptime: { url: observer.url, headers: { 'X-API-Key': PLAINTEXT_KEY } } } }, null, 2) },
   });
   stops.push(() => harness.close());
@@ -80,7 +82,12 @@ describe('settings window in Chromium', () => {
   it('handles focus in dialogs: focus moves in, stays in, Escape closes, focus returns', async () => {
     const { page } = harness;
     await page.getByText('No keys yet').waitFor();
+    const notices = page.getByRole('region', { name: 'Notices' });
+    await notices.waitFor();
+    expect(await notices.textContent()).toMatch(/moved aside|corrupt|unreadable/i);
     await harness.screenshot('keys-empty');
+    await notices.getByRole('button', { name: 'Dismiss' }).first().click();
+    await notices.waitFor({ state: 'detached' });
     const opener = page.getByRole('button', { name: 'Add key…' });
     await opener.focus();
     await page.keyboard.press('Enter');
@@ -140,7 +147,9 @@ describe('settings window in Chromium', () => {
     await page.getByRole('article', { name: 'ci-prod' }).getByText('Working').waitFor();
     expect(await claudeCard.getByText('uo_…1a2b').count()).toBe(1);
     await claudeCard.getByRole('button', { name: 'Test connection' }).click();
-    await claudeCard.getByText(/^Connected to/).waitFor();
+    // Test connection starts the real bridge through the launcher (it gives up after 20 s).
+    await claudeCard.locator('.probe').waitFor({ timeout: 45_000 });
+    expect(await claudeCard.locator('.probe').textContent()).toMatch(/^Connected to fake-uptimeobserver 1\.0\.0 · \d+ tools · \d+ ms round trip$/);
     await harness.screenshot('keys');
 
     // ---- Clients: connect Claude Desktop --------------------------------------------------------
@@ -257,6 +266,7 @@ describe('settings window in Chromium', () => {
     expect((await harness.core.profiles.list()).map((p) => p.name).sort()).toEqual([movedAs, 'mcp-claude'].sort());
 
     await expectNoRawKeyInPage(page);
+    expect(harness.problems()).toEqual([]);
     // The store on disk holds ciphertext only.
     const store = await readFile(path.join(harness.userDataDir, 'keybridge-vault.json'), 'utf8');
     for (const key of RAW_KEYS) expect(store).not.toContain(key);

@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createAppCore, type AppCoreHandle } from '../../src-main/app-core';
 import type { AccessRequest, ApprovalAnswer } from '../../src-main/core/approval';
 import { createIpcHandlers, createInvoker, subscribeCoreEvents } from '../../src-main/ipc/handlers';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/shell/security';
 import { createTestCipher } from '../main/vault/helpers';
 
 const run = promisify(execFile);
@@ -78,6 +79,8 @@ export interface UiHarness {
   readonly openedUrls: string[];
   /** Reads an assistant's config file in the temp HOME. */
   readConfig(relativePath: string): Promise<string>;
+  /** Uncaught page errors and console errors (CSP violations included) so far. */
+  problems(): string[];
   /** Saves `<name>-light.png` and `<name>-dark.png` under test-output/screenshots. */
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -129,7 +132,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** Serves the built renderer on 127.0.0.1 (files only, nothing outside `root`). */
+/** Serves the built renderer on 127.0.0.1 (files only, nothing outside `root`) with the
+ * CSP header the app's own protocol handler sends. */
 async function serveStatic(root: string): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
@@ -139,7 +143,10 @@ async function serveStatic(root: string): Promise<{ server: Server; url: string 
       return;
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        response
+          .writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CONTENT_SECURITY_POLICY })
+          .end(body),
       () => response.writeHead(404).end(),
     );
   });
@@ -152,6 +159,8 @@ export interface UiHarnessOptions {
   rendererDir: string;
   /** Files to create in the temp HOME before the core starts (relative path → text). */
   homeFiles?: Record<string, string>;
+  /** Files to create in main's userData folder before the core starts (name → text). */
+  userDataFiles?: Record<string, string>;
   /** Answer to the approval prompt when a new client asks for a key. */
   approve?: (request: AccessRequest) => ApprovalAnswer;
 }
@@ -169,6 +178,7 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     // Claude Desktop "installed": its config folder exists (Linux: ~/.config/Claude).
     await mkdir(path.join(homeDir, '.config', 'Claude'), { recursive: true });
     await mkdir(userDataDir, { recursive: true });
+    for (const [name, text] of Object.entries(options.userDataFiles ?? {})) await writeFile(path.join(userDataDir, name), text);
     for (const [relativePath, text] of Object.entries(options.homeFiles ?? {})) {
       await mkdir(path.dirname(path.join(homeDir, relativePath)), { recursive: true });
       await writeFile(path.join(homeDir, relativePath), text);
@@ -229,8 +239,11 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     });
     await context.addInitScript({ content: await bundlePreloadShim() });
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
 
     cleanups.push(
       subscribeCoreEvents(core, (channel, payload) => {
@@ -250,9 +263,9 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
       clipboard,
       wire,
       openedUrls,
+      problems: () => [...problems],
       readConfig: (relativePath) => readFile(path.join(homeDir, relativePath), 'utf8'),
       async screenshot(name) {
-        if (pageErrors.length > 0) throw new Error(`The page threw: ${pageErrors.join('; ')}`);
         await mkdir(SCREENSHOT_DIR, { recursive: true });
         for (const colorScheme of ['light', 'dark'] as const) {
           await page.emulateMedia({ colorScheme });
