@@ -66,6 +66,8 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   const { id, credentials, sessions, limits } = deps;
   let session: SessionView | null = null;
   let helloPending = false;
+  /** A status sent while the hello is still being answered (e.g. the user is deciding). */
+  let earlyStatus: StatusFrame | null = null;
   let closed = false;
 
   const send = (frame: AgentToBridgeFrame) => {
@@ -123,12 +125,17 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
       lastError: sameSession && session ? session.lastError : null,
     };
     sessions.set(session);
+    if (earlyStatus?.profile === profile) status(earlyStatus);
     if (!sameSession) {
       deps.activity({ level: 'info', profile, message: `${client.name}${client.pid === null ? '' : ` (pid ${client.pid})`} connected to '${profile}'.` });
     }
   };
 
   const status = (frame: StatusFrame) => {
+    if (helloPending && session?.profile !== frame.profile) {
+      earlyStatus = frame;
+      return;
+    }
     if (!session) return fail('bad-request', 'Send hello before status.');
     if (frame.profile !== session.profile) return fail('bad-request', `This connection serves '${session.profile}', not '${frame.profile}'.`);
     const wasFailing = session.upstream === 'failing';
@@ -161,6 +168,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
       })
       .finally(() => {
         helloPending = false;
+        earlyStatus = null;
       });
   };
   const unsupported = (version: number) =>

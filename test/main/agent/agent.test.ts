@@ -129,6 +129,19 @@ describe('hello', () => {
     expect(b.socket.destroyed).toBe(false);
   });
 
+  it('keeps a status sent while the hello is still being approved', async () => {
+    await begin(async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      return 'allow';
+    });
+    const b = await bridge();
+    b.hello('mcp-claude');
+    b.write('{"type":"status","profile":"mcp-claude","upstream":"ok","requests":3,"errors":0,"lastError":null}\n');
+    expect(await b.next()).toMatchObject({ type: 'credentials' });
+    await expect.poll(() => agent.sessions()[0]).toMatchObject({ upstream: 'ok', requests: 3 });
+    expect(b.frames).toHaveLength(1);
+  });
+
   it('serves 50 bridges at once', async () => {
     await begin();
     const many = await Promise.all(Array.from({ length: 50 }, () => bridge()));
