@@ -319,7 +319,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
       agent = await startAgent({
         socketPath,
         credentials: vault,
-        policy: async (client, profile) => ((await approval({ client: client.name, profile, clientPid: client.pid })) ? 'allow' : 'deny'),
+        // A bridge whose parent is this process is our own "Test connection": no prompt.
+        policy: async (client, profile) =>
+          client.pid === process.pid || (await approval({ client: client.name, profile, clientPid: client.pid })) ? 'allow' : 'deny',
         now: () => clock.now(),
         onActivity: (event) => activity.record(event.level, event.profile, event.message),
       });

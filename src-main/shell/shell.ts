@@ -1,11 +1,9 @@
 // The Electron shell: composes the app core with Electron's pieces — safeStorage, the window,
 // the tray, IPC, notifications, the approval dialog, the login item — once the app is ready.
 import * as electron from 'electron';
-import ElectronStore from 'electron-store';
 import { createAppCore, type AppCoreHandle } from '../app-core';
 import type { TrayAction } from '../core/tray-model';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../ipc/handlers';
-import { VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, type StoreBackend } from '../vault';
 import { handleAppProtocol } from './app-protocol';
 import { registerIpc } from './ipc';
 import { loginItemFor } from './login-item';
@@ -34,13 +32,6 @@ export interface ShellOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-function electronStoreBackend(userDataDir: string): StoreBackend {
-  return {
-    path: vaultStorePath(userDataDir),
-    open: () => new ElectronStore<Record<string, unknown>>({ ...VAULT_STORE_FILE_OPTIONS, name: VAULT_STORE_NAME, cwd: userDataDir }),
-  };
-}
-
 export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> {
   const paths = appPaths(app.getAppPath(), app.isPackaged, process.resourcesPath);
   const homeDir = app.getPath('home');
@@ -64,7 +55,9 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     platform: process.platform,
     env: process.env,
     cipher: safeStorageCipher(safeStorage, process.platform),
-    store: electronStoreBackend(userDataDir),
+    // The store is conf, electron-store's base class with the same file format, opened in
+    // userData by the core: electron-store would add only an ipcMain listener answering any
+    // renderer with the userData path, and load 'electron' outside what tests can stand in for.
     bridgeScriptPath: paths.bridgeScript,
     appExecPath: process.execPath,
     isPackaged: app.isPackaged,

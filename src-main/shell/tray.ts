@@ -54,13 +54,18 @@ export async function createTray(deps: TrayDeps): Promise<TrayController> {
   let shown: ReturnType<typeof trayModel> | null = null;
 
   const tray = new deps.Tray(deps.iconFor('ok'));
+  let shownJson = '';
+  // Rebuilt only when what it shows changed (a bridge's request counter ticking does not).
   const render = () => {
     const state: TrayState = { profiles, sessions, clients, storage, launchAtLogin: settings.launchAtLogin };
     const model = trayModel(state);
+    const json = JSON.stringify(model);
+    if (json === shownJson) return;
     if (shown?.health !== model.health) tray.setImage(deps.iconFor(model.health));
     tray.setToolTip(model.tooltip);
     tray.setContextMenu(deps.Menu.buildFromTemplate(template(model.items, deps.run)));
     shown = model;
+    shownJson = json;
   };
 
   // Storage status can change with profiles (a key that no longer decrypts) and settings

@@ -1,0 +1,459 @@
+// Boots the real main process (src-main/shell/main.ts) against a fake `electron` module —
+// mocked because the Electron binary cannot run here (npm fetches it from outside the package
+// registry) — with a temp HOME and userData, a real agent socket, the fake vendor endpoint on
+// 127.0.0.1 and real bridge processes (dist/bridge.js). Everything else is real: the vault
+// (with a test safeStorage), the agent, the client installers, the tray model, IPC handlers.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { MenuItemConstructorOptions } from 'electron';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { INVOKE_CHANNELS, type InvokeResult } from '../../src-shared/ipc-contract';
+import type { KeyBridgeApi } from '../../src-shared/preload-api';
+import { FOREIGN_SENDER_ERROR } from '../../src-main/shell/ipc';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/shell/security';
+import type { Shell } from '../../src-main/shell/shell';
+import { fakeElectron, findMenuItem, FakeBrowserWindow, FakeFrame, FakeNotification, FakeTray, FakeWebContents } from '../support/fake-electron';
+import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
+import { connectLineClient, type LineClient } from './agent-line-client';
+
+// The Electron binary cannot run here: the shell gets the recording fake instead.
+vi.mock('electron', async () => (await import('../support/fake-electron')).fakeElectronModule());
+
+const ROOT = resolve(__dirname, '../..');
+const KEY = 'uo_test_boot0a1b2c3d4e5f6a7b';
+const KEY_2 = 'uo_test_boot9f8e7d6c5b4a3f2e';
+
+let root: string;
+let home: string;
+let socketPath: string;
+let vendor: FakeVendor;
+let shell: Shell;
+let win: FakeBrowserWindow;
+let tray: FakeTray;
+const lineClients: LineClient[] = [];
+
+function buildIfMissing(): void {
+  if (!existsSync(join(ROOT, 'dist', 'bridge.js'))) execFileSync(process.execPath, ['scripts/build.mjs', 'bridge'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT });
+  }
+}
+
+/** IPC as the page sends it: from our window's main frame unless told otherwise. */
+function invokeAs(sender: FakeWebContents, frame: FakeFrame | null, channel: string, args: unknown): Promise<InvokeResult<unknown>> {
+  return fakeElectron.ipcMain.invokeFrom(sender, frame, channel, args) as Promise<InvokeResult<unknown>>;
+}
+const invoke = (channel: string, args: unknown) => invokeAs(win.webContents, win.webContents.mainFrame, channel, args);
+async function ok<T = unknown>(channel: string, args: unknown): Promise<T> {
+  const result = await invoke(channel, args);
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error}`);
+  return result.value as T;
+}
+
+function menu(): MenuItemConstructorOptions[] {
+  if (!tray.menu) throw new Error('the tray has no menu');
+  return tray.menu.items;
+}
+function click(label: string | RegExp): void {
+  const item = findMenuItem(menu(), label);
+  if (!item.click) throw new Error(`menu item ${String(label)} has no click handler`);
+  (item.click as () => void)();
+}
+const notificationTitles = () => FakeNotification.shown.map((n) => n.options.title);
+const navigations = () => win.webContents.sent.filter((m) => m.channel === 'ui:navigate').map((m) => m.payload);
+
+beforeAll(async () => {
+  buildIfMissing();
+  root = await mkdtemp(join(tmpdir(), 'kb-boot-'));
+  home = join(root, 'home');
+  socketPath = join(root, 'agent.sock');
+  await mkdir(join(home, '.config', 'Claude'), { recursive: true });
+  await mkdir(join(home, '.cursor'), { recursive: true });
+  vi.stubEnv('KEYBRIDGE_AGENT_SOCKET', socketPath);
+  vi.stubEnv('XDG_CONFIG_HOME', join(home, '.config'));
+  vi.stubEnv('CLAUDE_CONFIG_DIR', '');
+  vi.stubEnv('APPIMAGE', '');
+  vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY, KEY_2] });
+
+  const { app, protocol } = fakeElectron;
+  app.paths = { home, userData: join(root, 'userData') };
+  app.appPath = ROOT;
+  const { booted } = await import('../../src-main/shell/main');
+  // Registered before `ready`, as Electron requires.
+  expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+  app.emitReady();
+  const started = await booted;
+  if (!started) throw new Error('the shell did not start');
+  shell = started;
+  win = FakeBrowserWindow.all[0] as FakeBrowserWindow;
+  tray = FakeTray.all[0] as FakeTray;
+});
+
+afterAll(async () => {
+  for (const client of lineClients) client.close();
+  if (shell && !FakeTray.all[0]?.destroyed) await shell.stop();
+  await vendor?.close();
+  vi.unstubAllEnvs();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('the window', () => {
+  it('is sandboxed, context-isolated, without Node, and loads our page only', () => {
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: join(ROOT, 'dist', 'preload.js'),
+    });
+    expect(win.loaded).toEqual(['app://keybridge/index.html']);
+    expect(win.visible).toBe(true);
+  });
+
+  it('serves the built renderer over app:// with a strict CSP and nothing outside it', async () => {
+    const page = await fakeElectron.protocol.fetch('app://keybridge/index.html');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(await page.text()).toContain('<div id="root">');
+    for (const url of ['app://keybridge/%2e%2e/%2e%2e/package.json', 'app://keybridge/../../package.json', 'app://elsewhere/index.html', 'app://keybridge/missing.js']) {
+      expect((await fakeElectron.protocol.fetch(url)).status).toBe(404);
+    }
+  });
+
+  it('denies navigation, redirects, webviews and new windows; allow-listed links open in the browser', () => {
+    const contents = win.webContents;
+    const opened = fakeElectron.shell.opened;
+    expect(contents.fire('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(contents.fire('will-redirect', 'https://evil.example/')).toBe(true);
+    expect(contents.fire('will-attach-webview', 'https://evil.example/')).toBe(true);
+    expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'http://uptimeobserver.com/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'https://app.uptimeobserver.com/integrations/mcp' })).toEqual({ action: 'deny' });
+    expect(contents.fire('will-navigate', 'https://modelcontextprotocol.io/docs')).toBe(true);
+    return vi.waitFor(() => expect(opened).toEqual(['https://app.uptimeobserver.com/integrations/mcp', 'https://modelcontextprotocol.io/docs']));
+  });
+
+  it('denies every permission request and check', () => {
+    const session = fakeElectron.session.defaultSession;
+    const answers: boolean[] = [];
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation']) session.permissionRequestHandler?.(win.webContents, permission, (granted) => answers.push(granted));
+    expect(answers).toEqual([false, false, false, false]);
+    expect(session.permissionCheckHandler?.(win.webContents, 'clipboard-sanitized-write')).toBe(false);
+    expect(session.devicePermissionHandler?.({ deviceType: 'usb' })).toBe(false);
+  });
+
+  it('hides instead of closing (the app lives in the tray), and a second launch shows it again', async () => {
+    expect(win.userClose()).toBe(true);
+    expect(win.visible).toBe(false);
+    fakeElectron.app.emit('second-instance', {}, ['keybridge', '--hidden'], ROOT);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(win.visible).toBe(false);
+    fakeElectron.app.emit('second-instance', {}, ['keybridge'], ROOT);
+    await vi.waitFor(() => expect(win.visible).toBe(true));
+  });
+});
+
+describe('IPC', () => {
+  it('registers exactly the contract channels', () => {
+    expect([...fakeElectron.ipcMain.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
+
+  it('refuses every channel from a foreign sender: another window, a subframe, another origin, no frame', async () => {
+    const other = new FakeWebContents('app://keybridge/index.html');
+    const subframe = new FakeFrame('app://keybridge/index.html');
+    for (const channel of INVOKE_CHANNELS) {
+      expect(await invokeAs(other, other.mainFrame, channel, [])).toEqual({ ok: false, error: FOREIGN_SENDER_ERROR });
+      expect(await invokeAs(win.webContents, subframe, channel, [])).toEqual({ ok: false, error: FOREIGN_SENDER_ERROR });
+      expect(await invokeAs(win.webContents, null, channel, [])).toEqual({ ok: false, error: FOREIGN_SENDER_ERROR });
+    }
+    const frame = win.webContents.mainFrame;
+    frame.url = 'https://evil.example/';
+    try {
+      expect(await invoke('profiles:list', [])).toEqual({ ok: false, error: FOREIGN_SENDER_ERROR });
+    } finally {
+      frame.url = 'app://keybridge/index.html';
+    }
+  });
+
+  it('refuses bad arguments on every channel that takes any', async () => {
+    for (const channel of INVOKE_CHANNELS) {
+      const result = await invoke(channel, [{ unexpected: true }, 'extra', 42]);
+      expect(result).toEqual({ ok: false, error: expect.stringMatching(new RegExp(`^Invalid request ${channel}`)) });
+    }
+    expect(await invoke('profiles:list', 'not an array')).toEqual({ ok: false, error: expect.stringMatching(/^Invalid request profiles:list/) });
+  });
+});
+
+describe('the preload', () => {
+  let api: KeyBridgeApi;
+
+  it('exposes only named actions as window.keybridge, wired to ipcRenderer', async () => {
+    fakeElectron.ipcRenderer.attach(win.webContents);
+    await import('../../src-main/shell/preload');
+    expect([...fakeElectron.contextBridge.exposed.keys()]).toEqual(['keybridge']);
+    api = fakeElectron.contextBridge.exposed.get('keybridge') as KeyBridgeApi;
+    expect(Object.keys(api).sort()).toEqual(['activity', 'app', 'clients', 'clipboard', 'decisions', 'migration', 'notices', 'profiles', 'settings']);
+    const names = Object.values(api).flatMap((group) => Object.keys(group));
+    expect(names).not.toContain('invoke');
+    expect(names).not.toContain('send');
+    expect(Object.values(api).every((group) => Object.values(group).every((fn) => typeof fn === 'function'))).toBe(true);
+    expect(await api.profiles.list()).toEqual({ ok: true, value: [] });
+  });
+
+  it('adds a key pasted from the clipboard, and subscriptions hear the change and can unsubscribe', async () => {
+    const heard: string[][] = [];
+    const unsubscribe = api.profiles.onChanged((profiles) => heard.push(profiles.map((p) => p.name)));
+    expect(fakeElectron.ipcRenderer.listenerCount('profiles:changed')).toBe(1);
+
+    await fakeElectron.clipboard.writeText(`Bearer ${KEY}`);
+    const pasted = await api.clipboard.pasteKey();
+    if (!pasted.ok) throw new Error(pasted.error);
+    expect(pasted.value).toMatchObject({ masked: `uo_…${KEY.slice(-4)}`, detectedVendor: 'uptimeobserver', problem: null });
+    const added = await api.profiles.add({ name: 'mcp-claude', vendor: 'uptimeobserver', endpoint: vendor.url, auth: 'x-api-key', key: { source: 'clipboard', fingerprint: pasted.value.fingerprint } });
+    expect(added).toMatchObject({ ok: true, value: { name: 'mcp-claude', state: 'ok' } });
+    await vi.waitFor(() => expect(heard).toContainEqual(['mcp-claude']));
+
+    unsubscribe();
+    expect(fakeElectron.ipcRenderer.listenerCount('profiles:changed')).toBe(0);
+    // Nothing the window received carries the key.
+    expect(JSON.stringify(win.webContents.sent)).not.toContain(KEY);
+  });
+});
+
+describe('the tray', () => {
+  it('is built from the vault and rebuilt when a profile is added (no polling)', async () => {
+    await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — ok/).label).toBe('mcp-claude — ok'));
+    await shell.tray.settled();
+    const builds = tray.menuBuilds;
+    // Nothing changes, nothing is rebuilt: the menu follows events, it does not poll.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(tray.menuBuilds).toBe(builds);
+    expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-ok.png'));
+    expect(tray.image.isEmpty()).toBe(false);
+    expect(tray.tooltip).toBe('KeyBridge — 1 key, all ok, no bridges connected');
+    expect(menu().map((i) => i.label ?? i.type)).toEqual([
+      'Open KeyBridge',
+      'separator',
+      'mcp-claude — ok',
+      'separator',
+      'Add key…',
+      'Test all keys',
+      'separator',
+      'Launch at login',
+      'Quit KeyBridge',
+    ]);
+  });
+
+  it('Open KeyBridge shows the window', async () => {
+    win.hide();
+    click('Open KeyBridge');
+    await vi.waitFor(() => expect(win.visible).toBe(true));
+  });
+
+  it('Add key… and Rotate <profile>… open the window on that screen', async () => {
+    win.hide();
+    click('Add key…');
+    await vi.waitFor(() => expect(navigations()).toContainEqual({ screen: 'keys', action: 'add-key', profile: null }));
+    expect(win.visible).toBe(true);
+    click('Rotate mcp-claude…');
+    await vi.waitFor(() => expect(navigations()).toContainEqual({ screen: 'keys', action: 'rotate', profile: 'mcp-claude' }));
+  });
+
+  it('Test all keys verifies against the vendor and says so', async () => {
+    const before = vendor.requests.length;
+    click('Test all keys');
+    await vi.waitFor(() => expect(notificationTitles()).toContain('All keys work'));
+    expect(vendor.requests.slice(before).some((r) => r.xApiKey === KEY)).toBe(true);
+  });
+
+  it('Copy config for Claude Desktop / Cursor puts the entry on the clipboard, without the key', async () => {
+    const writesBefore = fakeElectron.clipboard.writes.length;
+    click('Copy config for Claude Desktop');
+    await vi.waitFor(() => expect(fakeElectron.clipboard.text).toContain('"mcpServers"'));
+    const claude = JSON.parse(fakeElectron.clipboard.text);
+    expect(claude.mcpServers['keybridge-mcp-claude']).toEqual({ command: join(home, '.keybridge', 'bin', 'keybridge-bridge'), args: ['--profile', 'mcp-claude'], env: { KEYBRIDGE_AGENT_SOCKET: socketPath } });
+    fakeElectron.clipboard.text = '';
+    click('Copy config for Cursor');
+    await vi.waitFor(() => expect(fakeElectron.clipboard.text).toContain('keybridge-mcp-claude'));
+    expect(fakeElectron.clipboard.writes.slice(writesBefore)).toHaveLength(2);
+    expect(fakeElectron.clipboard.writes.slice(writesBefore).join('\n')).not.toContain(KEY);
+    await vi.waitFor(() => expect(notificationTitles().filter((t) => t === 'Config copied')).toHaveLength(2));
+  });
+
+  it('Pause / Resume <profile> pauses the profile and the menu follows', async () => {
+    click('Pause mcp-claude');
+    await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — paused'));
+    expect((await ok<{ paused: boolean }[]>('profiles:list', []))[0]?.paused).toBe(true);
+    click('Resume mcp-claude');
+    await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — ok'));
+  });
+
+  it('Launch at login writes and removes the autostart entry; the checkbox follows', async () => {
+    const file = join(home, '.config', 'autostart', 'keybridge.desktop');
+    expect(findMenuItem(menu(), 'Launch at login')).toMatchObject({ type: 'checkbox', checked: false });
+    click('Launch at login');
+    await vi.waitFor(() => expect(findMenuItem(menu(), 'Launch at login').checked).toBe(true));
+    expect(await readFile(file, 'utf8')).toMatch(/^Exec=.* --hidden$/m);
+    click('Launch at login');
+    await vi.waitFor(() => expect(findMenuItem(menu(), 'Launch at login').checked).toBe(false));
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('the agent, approvals and notifications', () => {
+  const hello = (client: string, pid: number) => ({ type: 'hello' as const, v: 1, profile: 'mcp-claude', client: { name: client, pid }, bridge: { version: 'test', pid: 9 } });
+  async function ask(client: string, pid: number): Promise<LineClient> {
+    const line = await connectLineClient(socketPath);
+    lineClients.push(line);
+    line.send(hello(client, pid));
+    return line;
+  }
+
+  it('the agent listens on the socket from the environment, and the launcher is written', async () => {
+    expect(shell.core.socketPath).toBe(socketPath);
+    expect(await readFile(join(home, '.keybridge', 'bin', 'keybridge-bridge'), 'utf8')).toContain(join(ROOT, 'dist', 'bridge.js'));
+  });
+
+  it('asks the first time a client wants a profile: Allow once covers that app process only', async () => {
+    const shownBefore = fakeElectron.dialog.shown.length;
+    const first = await ask('Cursor', 4001);
+    await vi.waitFor(() => expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1));
+    expect(fakeElectron.dialog.shown.at(-1)).toMatchObject({ message: "Cursor wants to use the key 'mcp-claude'.", buttons: ['Allow once', 'Always allow', 'Deny'] });
+    expect(notificationTitles()).toContain('A new app asks for a key');
+    fakeElectron.dialog.answer(0);
+    expect(await first.next()).toMatchObject({ type: 'credentials', profile: 'mcp-claude', key: KEY, auth: 'x-api-key', endpoint: vendor.url });
+
+    const again = await ask('Cursor', 4001);
+    expect(await again.next()).toMatchObject({ type: 'credentials' });
+    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1);
+    expect(await ok('decisions:list', [])).toEqual([]);
+  });
+
+  it('Deny is remembered, listed and revocable; Always allow is remembered', async () => {
+    const shownBefore = fakeElectron.dialog.shown.length;
+    fakeElectron.dialog.answer(2);
+    expect(await (await ask('Cursor', 4002)).next()).toMatchObject({ type: 'error', code: 'denied' });
+    expect(await (await ask('Cursor', 4003)).next()).toMatchObject({ type: 'error', code: 'denied' });
+    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1);
+    expect(await ok('decisions:list', [])).toEqual([{ client: 'Cursor', profile: 'mcp-claude', decision: 'deny', at: expect.any(String) }]);
+    expect(await ok('decisions:revoke', [{ client: 'Cursor', profile: 'mcp-claude' }])).toEqual({});
+    expect(await ok('decisions:list', [])).toEqual([]);
+
+    fakeElectron.dialog.answer(1);
+    expect(await (await ask('Windsurf', 4100)).next()).toMatchObject({ type: 'credentials' });
+    expect(await (await ask('Windsurf', 4101)).next()).toMatchObject({ type: 'credentials' });
+    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 2);
+    expect(await ok('decisions:list', [])).toEqual([{ client: 'Windsurf', profile: 'mcp-claude', decision: 'allow', at: expect.any(String) }]);
+  });
+
+  it('notifies once when a bridge reports that the vendor rejected the key, and the tray turns failing', async () => {
+    for (const earlier of lineClients.splice(0)) earlier.close();
+    await vi.waitFor(async () => expect(await ok('activity:sessions', [])).toEqual([]));
+    const bridge = await ask('Windsurf', 4102);
+    await bridge.next();
+    const status = { type: 'status' as const, profile: 'mcp-claude', requests: 3, errors: 1 };
+    bridge.send({ ...status, upstream: 'failing', lastError: { status: 401, message: 'invalid credentials', at: new Date().toISOString() } });
+    await vi.waitFor(() => expect(notificationTitles()).toContain('Key rejected'));
+    const note = FakeNotification.shown.find((n) => n.options.title === 'Key rejected');
+    expect(note?.options.body).toBe("The vendor rejected the key for 'mcp-claude' (401 invalid credentials). Rotate or re-enter it in KeyBridge.");
+    await vi.waitFor(() => expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-failing.png')));
+    expect(tray.tooltip).toBe("KeyBridge — 'mcp-claude' failing");
+    expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — failing · Windsurf');
+
+    bridge.send({ ...status, requests: 4, upstream: 'failing', lastError: { status: 401, message: 'invalid credentials', at: new Date().toISOString() } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(notificationTitles().filter((t) => t === 'Key rejected')).toHaveLength(1);
+    bridge.close();
+    await vi.waitFor(() => expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-ok.png')));
+  });
+
+  it('serves a REAL bridge end to end, launched from the assistant config it installed', async () => {
+    const connected = await ok<{ configPath: string }>('clients:connect', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
+    const entry = JSON.parse(await readFile(connected.configPath, 'utf8')).mcpServers['keybridge-mcp-claude'];
+    fakeElectron.dialog.answer(1);
+    // Through a shell that stays the bridge's parent, as an assistant is: a bridge whose parent
+    // is KeyBridge itself counts as its own "Test connection" and is not asked about.
+    const transport = new StdioClientTransport({ command: '/bin/sh', args: ['-c', '"$0" "$@"; exit $?', entry.command, ...entry.args], env: { ...entry.env, PATH: process.env.PATH ?? '', HOME: home, KEYBRIDGE_CLIENT_NAME: 'Claude' }, stderr: 'pipe' });
+    const client = new Client({ name: 'claude-ai', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const tools = await client.listTools();
+      expect(tools.tools.length).toBeGreaterThan(0);
+      expect(vendor.requests.filter((r) => r.rpcMethods.includes('tools/list')).at(-1)?.xApiKey).toBe(KEY);
+      expect(fakeElectron.dialog.shown.at(-1)?.message).toBe("Claude wants to use the key 'mcp-claude'.");
+      await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — ok · Claude'));
+      const sessions = await ok<{ client: { name: string } }[]>('activity:sessions', []);
+      expect(sessions.map((s) => s.client.name)).toContain('Claude');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('test connection runs the bridge as the assistant would, without asking the user', async () => {
+    const shownBefore = fakeElectron.dialog.shown.length;
+    const result = await ok<{ ok: boolean; message?: string }>('profiles:test-connection', ['mcp-claude']);
+    expect(result.message).toBeUndefined();
+    expect(result).toMatchObject({ ok: true, toolCount: expect.any(Number), roundTripMs: expect.any(Number) });
+    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore);
+  });
+});
+
+describe('every remaining channel, from the window', () => {
+  it('answers each channel on the contract', async () => {
+    const answered = new Set<string>(['clipboard:paste-key', 'profiles:add', 'profiles:list', 'decisions:list', 'decisions:revoke', 'clients:connect', 'activity:sessions', 'profiles:test-connection']);
+    const call = async (channel: string, args: unknown[]) => {
+      answered.add(channel);
+      return ok(channel, args);
+    };
+    await call('profiles:update', [{ name: 'mcp-claude', note: 'boot test' }]);
+    await call('profiles:verify', ['mcp-claude']);
+    await call('profiles:verify-all', []);
+    await call('profiles:rotate', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]);
+    await call('profiles:rollback', ['mcp-claude']);
+    await call('profiles:rotate', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]);
+    await call('profiles:confirm-revoked', ['mcp-claude']);
+    await call('profiles:set-paused', [{ name: 'mcp-claude', paused: false }]);
+    await call('clients:list', []);
+    await call('clients:snippet', [{ client: 'cursor', profile: 'mcp-claude' }]);
+    await call('clients:copy-snippet', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
+    await call('clients:disconnect', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
+    await call('migration:scan', []);
+    expect(await invoke('migration:migrate', [{ findingId: 'none', profile: 'mcp-x' }])).toEqual({ ok: false, error: expect.stringMatching(/no longer where it was found/) });
+    answered.add('migration:migrate');
+    await call('activity:events', []);
+    await call('settings:get', []);
+    await call('settings:update', [{ logLevel: 'debug' }]);
+    await call('settings:storage', []);
+    await call('notices:list', []);
+    expect(await invoke('notices:dismiss', ['none'])).toEqual({ ok: false, error: 'That notice is no longer shown.' });
+    answered.add('notices:dismiss');
+    await call('app:open-external', ['https://uptimemonitoring.com/docs']);
+    await call('profiles:remove', ['mcp-claude']);
+    expect([...answered].sort()).toEqual([...INVOKE_CHANNELS].sort());
+    expect(JSON.stringify(win.webContents.sent)).not.toContain(KEY_2);
+    await vi.waitFor(() => expect(findMenuItem(menu(), 'No keys yet').enabled).toBe(false));
+  });
+});
+
+describe('Quit', () => {
+  it('stops the agent and the tray, then quits', async () => {
+    click('Quit KeyBridge');
+    await vi.waitFor(() => expect(tray.destroyed).toBe(true));
+    await vi.waitFor(() => expect(existsSync(socketPath)).toBe(false));
+    await vi.waitFor(() => expect(fakeElectron.app.quitCalls).toBe(2));
+    expect([...fakeElectron.ipcMain.handlers.keys()]).toEqual([]);
+  });
+});
