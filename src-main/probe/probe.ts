@@ -4,9 +4,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { AuthStyle } from '../../src-shared/agent-protocol';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthStyle, NetworkSettings } from '../../src-shared/agent-protocol';
 import type { ProbeResult } from '../../src-shared/profile';
 import { describeUpstreamFailure, vendorMessage } from '../../src-shared/vendor-errors';
+import { createNetworkFetch, NetworkSettingsError, type NetworkFetch } from './network-fetch';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
 
@@ -20,8 +22,10 @@ export interface ProbeTarget {
 
 export interface ProbeOptions {
   timeoutMs?: number;
-  /** The fetch to use (e.g. one that goes through the user's proxy); default global fetch. */
+  /** The fetch to use; default: one that follows `network`, else the runtime's fetch. */
   fetch?: FetchLike;
+  /** The user's proxy / CA settings (KeyBridge's settings.network). */
+  network?: NetworkSettings;
   now?: () => number;
 }
 
@@ -39,8 +43,25 @@ export function authHeaders(init: RequestInit | undefined, auth: AuthStyle, key:
 
 export const probeEndpoint: Probe = async (target, options = {}) => {
   const now = options.now ?? Date.now;
+  let network: NetworkFetch | null = null;
+  if (!options.fetch) {
+    try {
+      network = await createNetworkFetch(options.network);
+    } catch (error) {
+      if (!(error instanceof NetworkSettingsError)) throw error;
+      return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: error.message }), at: new Date(now()).toISOString() };
+    }
+  }
+  try {
+    return await probeWith(target, options, network?.fetch ?? options.fetch ?? fetch);
+  } finally {
+    await network?.close();
+  }
+};
+
+async function probeWith(target: ProbeTarget, options: ProbeOptions, baseFetch: FetchLike): Promise<ProbeResult> {
+  const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-  const baseFetch = options.fetch ?? fetch;
   let refusal: { status: number; body: string } | null = null;
 
   const keyedFetch: FetchLike = async (url, init) => {
@@ -93,12 +114,16 @@ export const probeEndpoint: Probe = async (target, options = {}) => {
       const message = describeUpstreamFailure({ ...target, status: failure.status, detail: vendorMessage(failure.body) });
       return { ok: false, status: failure.status, message, at: at() };
     }
+    if (error instanceof McpError) {
+      // An HTTP success that is not MCP (an initialize error, a timeout on our side).
+      return { ok: false, status: null, message: `KeyBridge: ${target.endpoint} did not complete the MCP handshake for '${target.profile}' (${error.message}).`, at: at() };
+    }
     return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: networkDetail(error) }), at: at() };
   } finally {
     clearTimeout(timer);
     await client.close().catch(() => undefined);
   }
-};
+}
 
 /** What went wrong without an HTTP answer: the socket error's code, else the error's words. */
 function networkDetail(error: unknown): string {

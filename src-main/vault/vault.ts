@@ -163,7 +163,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   };
 
   const runProbe = (profile: Pick<StoredProfile, 'name' | 'endpoint' | 'auth'>, key: string) =>
-    probe({ profile: profile.name, endpoint: profile.endpoint, auth: profile.auth, key }, { timeoutMs: options.probeTimeoutMs });
+    probe({ profile: profile.name, endpoint: profile.endpoint, auth: profile.auth, key }, { timeoutMs: options.probeTimeoutMs, network: settings.get().network });
 
   const checkedKey = (raw: string, profile: Pick<StoredProfile, 'vendor' | 'keyPrefix'>) => {
     const check = checkKey(raw, profile.vendor, profile.keyPrefix);

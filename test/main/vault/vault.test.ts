@@ -271,6 +271,16 @@ describe('removal, pause, settings and hygiene', () => {
     const all = await vault.verifyAll();
     expect(all).toEqual([{ profile: 'mcp-claude', result: expect.objectContaining({ ok: true }) }]);
   });
+
+  it('verifies through the network settings the user set', async () => {
+    const v = await vendor('uptimeobserver', [UO_KEY]);
+    const vault = await open(createTestCipher());
+    await vault.add(uo(v.url));
+    vault.settings.update({ network: { extraCaCerts: `${temp.dir}/missing-ca.pem` } });
+    expect(await vault.verify('mcp-claude')).toMatchObject({ ok: false, message: expect.stringContaining('cannot read the extra CA certificates') });
+    vault.settings.update({ network: {} });
+    expect(await vault.verify('mcp-claude')).toMatchObject({ ok: true });
+  });
 });
 
 describe('storage trouble', () => {
