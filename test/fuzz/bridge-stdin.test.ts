@@ -12,7 +12,7 @@ import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { INITIALIZE } from '../support/bridge-process';
-import { BridgeDriver, type OutLine } from './bridge-driver';
+import { BridgeDriver } from './bridge-driver';
 
 const NUM_RUNS = process.env.CI === 'true' ? 10_000 : 500;
 const KEY = `uo_test_fuzz_${randomBytes(12).toString('hex')}`;
