@@ -24,7 +24,7 @@ export class AgentSocketError extends Error {}
 /** Listens on `socketPath` for `onConnection`; throws AgentAlreadyRunningError or AgentSocketError. */
 export async function listenOnAgentSocket(socketPath: string, onConnection: (socket: Socket) => void): Promise<Server> {
   const dir = agentSocketDir(socketPath);
-  const server = createServer({ pauseOnConnect: false }, onConnection);
+  const server = createServer(onConnection);
   if (dir === null) {
     // Windows named pipe: no file to clean up; a second listener fails with EADDRINUSE.
     try {

@@ -137,6 +137,11 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     await Promise.allSettled([...keyListeners].map(async (listener) => listener(event)));
   };
 
+  /** A paused profile's bridges were told it is revoked: they get credentials on resume. */
+  const pushCredentials = async (name: string) => {
+    if (!find(name).paused) await emitKeyEvent({ type: 'credentials', profile: name });
+  };
+
   const requireStorage = async () => {
     const status = await storageStatus(cipher, settings.get().allowWeakStorage);
     if (status.mode === 'unavailable') throw new VaultError(status.explanation);
@@ -258,7 +263,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       const reachChanged = next.endpoint !== before.endpoint || next.auth !== before.auth;
       commit(name, (p) => ({ ...p, ...next, ...(reachChanged ? { lastCheck: null } : {}) }));
       changed();
-      if (reachChanged) await emitKeyEvent({ type: 'credentials', profile: name });
+      if (reachChanged) await pushCredentials(name);
       return view(name);
     },
 
@@ -320,7 +325,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       unreadable.delete(name);
       scheduleGrace(find(name));
       changed();
-      await emitKeyEvent({ type: 'credentials', profile: name });
+      await pushCredentials(name);
       return view(name);
     },
 
@@ -338,7 +343,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       unreadable.delete(name);
       forgetPrevious(name);
       changed();
-      await emitKeyEvent({ type: 'credentials', profile: name });
+      await pushCredentials(name);
       return view(name);
     },
 

@@ -217,7 +217,10 @@ describe('removal, pause, settings and hygiene', () => {
     const events: KeyEvent[] = [];
     vault.onKeyEvent((e) => void events.push(e));
     await vault.setPaused('mcp-claude', true);
+    expect(vault.get('mcp-claude').paused).toBe(true);
     expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: false, code: 'denied', message: expect.stringContaining('paused') });
+    // Changes while paused reach the bridges on resume, not before.
+    await vault.update({ name: 'mcp-claude', auth: 'bearer' });
     await vault.setPaused('mcp-claude', false);
     expect(events.map((e) => e.type)).toEqual(['revoked', 'credentials']);
 
