@@ -152,8 +152,13 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     try {
       const { key, reseal } = await openKey(cipher, profile.key);
       if (reseal) {
+        // The keychain rotated its own key: store the key sealed anew (skipped if it changed meanwhile).
         const sealed = await sealKey(cipher, key, profile.keyPrefix);
-        commit(profile.name, (p) => ({ ...p, key: sealed }), profile.key.fingerprint);
+        try {
+          commit(profile.name, (p) => ({ ...p, key: sealed }), profile.key.fingerprint);
+        } catch (error) {
+          if (!(error instanceof VaultError)) throw error;
+        }
       }
       return key;
     } catch (error) {
@@ -178,13 +183,13 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
 
   // ---- grace windows --------------------------------------------------------------------
 
-  const forgetPrevious = (name: string) => {
+  const cancelGraceTimer = (name: string) => {
     const timer = graceTimers.get(name);
     if (timer !== undefined) clock.clearTimeout(timer);
     graceTimers.delete(name);
   };
   const scheduleGrace = (profile: StoredProfile) => {
-    forgetPrevious(profile.name);
+    cancelGraceTimer(profile.name);
     const previous = profile.previous;
     if (previous?.fate !== 'grace' || !previous.graceEndsAt) return;
     const endsAt = Date.parse(previous.graceEndsAt);
@@ -341,7 +346,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       const restored = { ciphertext: previous.ciphertext, masked: previous.masked, fingerprint: previous.fingerprint };
       commit(name, (p) => ({ ...p, key: restored, previous: null, lastCheck: null }), profile.key.fingerprint);
       unreadable.delete(name);
-      forgetPrevious(name);
+      cancelGraceTimer(name);
       changed();
       await pushCredentials(name);
       return view(name);
@@ -366,7 +371,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     async remove(name) {
       find(name);
       store.update((doc) => ({ ...doc, profiles: doc.profiles.filter((p) => p.name !== name) }));
-      forgetPrevious(name);
+      cancelGraceTimer(name);
       unreadable.delete(name);
       changed();
       await emitKeyEvent({ type: 'revoked', profile: name, message: `The key for '${name}' was removed in KeyBridge.` });
@@ -431,7 +436,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     },
 
     close() {
-      for (const name of [...graceTimers.keys()]) forgetPrevious(name);
+      for (const name of [...graceTimers.keys()]) cancelGraceTimer(name);
     },
   };
   return vault;

@@ -14,6 +14,8 @@ export interface TestCipher extends Cipher {
   /** A new keychain secret: everything encrypted before no longer decrypts. */
   resetKeychain(): void;
   encryptCalls: number;
+  /** Answer decrypts with shouldReEncrypt (the keychain rotated its own key). */
+  askReEncrypt: boolean;
 }
 
 export function createTestCipher(options: { available?: boolean; backend?: string } = {}): TestCipher {
@@ -22,6 +24,7 @@ export function createTestCipher(options: { available?: boolean; backend?: strin
     available: options.available ?? true,
     backendName: options.backend,
     encryptCalls: 0,
+    askReEncrypt: false,
     isAvailable: async () => cipher.available,
     backend: () => cipher.backendName ?? 'gnome_libsecret',
     async encrypt(plain) {
@@ -36,7 +39,8 @@ export function createTestCipher(options: { available?: boolean; backend?: strin
       if (!cipher.available) throw new Error('Decryption is not available.');
       const d = createDecipheriv('aes-256-gcm', secret, encrypted.subarray(0, 12));
       d.setAuthTag(encrypted.subarray(12, 28));
-      return { result: Buffer.concat([d.update(encrypted.subarray(28)), d.final()]).toString('utf8') };
+      const result = Buffer.concat([d.update(encrypted.subarray(28)), d.final()]).toString('utf8');
+      return { result, shouldReEncrypt: cipher.askReEncrypt };
     },
     resetKeychain() {
       secret = randomBytes(32);

@@ -306,6 +306,20 @@ describe('storage trouble', () => {
     expect(vault.get('mcp-claude').state).toBe('unverified');
   });
 
+  it('seals a key again when the keychain asks for it', async () => {
+    const cipher = createTestCipher();
+    const vault = await open(cipher);
+    await vault.add(uo('https://mcp.uptimeobserver.com/mcp'));
+    const stored = () => (JSON.parse(fileText()) as { profiles: { key: { ciphertext: string; fingerprint: string } }[] }).profiles[0]!.key;
+    const before = stored();
+    cipher.askReEncrypt = true;
+    expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: true, frame: { key: UO_KEY } });
+    expect(stored().ciphertext).not.toBe(before.ciphertext);
+    expect(stored().fingerprint).toBe(before.fingerprint);
+    cipher.askReEncrypt = false;
+    expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: true, frame: { key: UO_KEY } });
+  });
+
   it('moves a corrupt store aside, starts clean and reports it', async () => {
     const cipher = createTestCipher();
     const first = await open(cipher);
