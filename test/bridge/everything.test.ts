@@ -66,7 +66,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 5000): Prom
   }
 }
 
-const text = (result: { content?: unknown }) => ((result.content as { type: string; text?: string }[]) ?? []).map((c) => c.text ?? '').join('\n');
+const text = (result: unknown) => (((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('\n'));
 
 describe('MCP through the bridge (server-everything behind an auth gate)', () => {
   it('initializes; every request carried exactly the Bearer key', async () => {

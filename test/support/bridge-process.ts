@@ -92,9 +92,9 @@ function wrapRecording(transport: StdioClientTransport, record: (message: unknow
   const start = transport.start.bind(transport);
   transport.start = async () => {
     const onmessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
+    transport.onmessage = (message) => {
       record(message);
-      onmessage?.(message, extra);
+      onmessage?.(message);
     };
     await start();
   };

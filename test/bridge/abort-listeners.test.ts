@@ -1,0 +1,56 @@
+// SDK 1.32.2 pitfall: StreamableHTTPClientTransport passes ONE long-lived AbortSignal to every
+// fetch and each request leaves an abort listener on it, so a session of hours grows without
+// bound. Measured in process on the real SDK transport against the fake vendor: with the
+// runtime's fetch the listeners grow one per request; with the bridge's auth fetch they stay flat.
+import { afterEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
+import { createAuthFetch } from '../../src-bridge/auth-fetch';
+import { CredentialsState } from '../../src-bridge/credentials';
+import { createLogger } from '../../src-bridge/log';
+import { StreamGuard } from '../../src-bridge/stream-guard';
+
+const KEY = 'uo_test_listeners_aaaaaaaa07';
+const REQUESTS = 400;
+
+let vendor: FakeVendor | undefined;
+let client: Client | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await vendor?.close();
+  client = vendor = undefined;
+});
+
+/** Abort listeners left on the transport's long-lived signal after REQUESTS pings. `fetchFor`
+ * gives the fetch to use for the vendor's URL (undefined: the runtime's, with a static header). */
+async function listenersAfterPings(fetchFor: (url: string) => FetchLike | undefined): Promise<number> {
+  vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
+  const fetch = fetchFor(vendor.url);
+  const transport = new StreamableHTTPClientTransport(new URL(vendor.url), fetch ? { fetch } : { requestInit: { headers: { 'X-API-Key': KEY } } });
+  client = new Client({ name: 'listeners', version: '1' });
+  await client.connect(transport);
+  for (let i = 0; i < REQUESTS; i++) await client.ping();
+  // The SDK keeps its controller private; its signal is what the pitfall is about.
+  const signal = (transport as unknown as { _abortController: AbortController })._abortController.signal;
+  return getEventListeners(signal, 'abort').length;
+}
+
+describe('abort listeners over a long session', () => {
+  it('the SDK transport with the runtime fetch piles up one listener per request (the pitfall is real)', async () => {
+    expect(await listenersAfterPings(() => undefined)).toBeGreaterThan(REQUESTS / 2);
+  });
+
+  it('with the bridge’s auth fetch they stay flat', async () => {
+    const count = await listenersAfterPings((endpoint) => {
+      const state = new CredentialsState();
+      state.apply({ type: 'credentials', profile: 'p', endpoint, auth: 'x-api-key', key: KEY, keyId: 'sha256:00000000' });
+      return createAuthFetch({ credentials: () => state.current, guard: new StreamGuard(), log: createLogger('error', () => []), noCredentialsMessage: () => 'no key' });
+    });
+    expect(count).toBeLessThanOrEqual(3);
+    expect(vendor!.requests.every((r) => r.xApiKey === KEY && r.authorization === undefined)).toBe(true);
+  });
+});

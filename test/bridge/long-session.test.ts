@@ -1,0 +1,60 @@
+// Many pipelined requests through the built bridge: each answered exactly once, in a session
+// that stays healthy (no listener warnings). The listener pile-up itself is measured in
+// abort-listeners.test.ts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
+import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
+import { INITIALIZE, spawnBridge, type RawBridge } from '../support/bridge-process';
+
+const KEY = 'uo_test_long_session_ffffff06';
+const REQUESTS = 400;
+const IN_FLIGHT = 25;
+
+let vendor: FakeVendor | undefined;
+let agent: FakeAgent | undefined;
+let bridge: RawBridge | undefined;
+
+afterEach(async () => {
+  await bridge?.stop();
+  await agent?.close();
+  await vendor?.close();
+  bridge = agent = vendor = undefined;
+});
+
+describe('long session', () => {
+  it(`${REQUESTS} pipelined requests: every one answered exactly once, no warnings`, async () => {
+    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
+    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } });
+    const b = (bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath, logLevel: 'warn' }));
+    b.send(INITIALIZE);
+    await b.next((m) => m.id === 1 && !!m.result);
+    b.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    b.lines.splice(0);
+
+    let next = 2;
+    const wrong: string[] = [];
+    const last = REQUESTS + 1;
+    const answered = new Set<unknown>();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${answered.size} answers`)), 60_000);
+      const sendOne = () => {
+        if (next <= last) b.send({ jsonrpc: '2.0', id: next++, method: 'ping' });
+      };
+      b.child.stdout.on('data', () => {
+        for (const line of b.lines.splice(0)) {
+          const message = JSON.parse(line) as { id?: unknown; result?: unknown };
+          if (JSON.stringify(message.result) !== '{}' || answered.has(message.id)) wrong.push(line);
+          answered.add(message.id);
+          sendOne();
+        }
+        if (answered.size === REQUESTS) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      for (let i = 0; i < IN_FLIGHT; i++) sendOne();
+    });
+    expect(wrong).toEqual([]);
+    expect(b.stderr()).not.toMatch(/MaxListenersExceeded|memory leak/i);
+  }, 90_000);
+});
