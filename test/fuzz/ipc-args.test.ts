@@ -42,7 +42,7 @@ const nearArgs = fc.oneof(
       {
         name,
         vendor: fc.oneof(fc.constantFrom('uptimeobserver', 'uptimemonitoring', 'custom'), value),
-        endpoint: fc.oneof(fc.constant(vendor ? vendor.url : 'http://127.0.0.1:9/mcp'), fc.constantFrom('http://127.0.0.1:9/mcp', 'javascript:alert(1)', 'file:///etc/passwd'), value),
+        endpoint: fc.oneof(fc.constant(null).map(() => vendor.url), fc.constantFrom('http://127.0.0.1:9/mcp', 'javascript:alert(1)', 'file:///etc/passwd'), value),
         auth: fc.oneof(fc.constantFrom('x-api-key', 'bearer'), value),
         key: fc.oneof(fc.record({ source: fc.constantFrom('typed', 'clipboard', 'nope'), key: value, fingerprint: value }, { requiredKeys: [] }), value),
         paused: fc.oneof(fc.boolean(), value),
