@@ -154,7 +154,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
   const raiseProblem = (problem: { level: 'warning' | 'error'; message: string }) => {
     notices.raise(problem.level, problem.message);
     activity.record(problem.level, null, problem.message);
-    if (/moved aside|corrupt|unreadable/i.test(problem.message)) options.notify({ title: 'KeyBridge store problem', body: problem.message });
+    // Errors (a corrupt store moved aside, keys that no longer decrypt) also reach the desktop.
+    if (problem.level === 'error') options.notify({ title: 'KeyBridge needs attention', body: problem.message });
   };
 
   const clientList = async (): Promise<ClientView[]> =>
