@@ -1,6 +1,6 @@
 // The vault against real files (conf in a temp dir), a real AES test cipher and the fake
 // vendor endpoint over real HTTP.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyEvent } from '../../../src-main/agent';
 import { createVault, VaultError, type Vault, type VaultOptions } from '../../../src-main/vault';
@@ -58,6 +58,12 @@ describe('adding and verifying', () => {
     expect(fileText()).not.toContain('aaaaaaaaaaaa');
     expect(statSync(confBackend(temp.dir).path).mode & 0o777).toBe(0o600);
     expect(JSON.parse(fileText())).toMatchObject({ version: 1 });
+    // Writes replace the file by rename (a crash mid-write leaves the old file whole) and stay 0600.
+    const inode = statSync(confBackend(temp.dir).path).ino;
+    await vault.update({ name: 'mcp-claude', note: 'work laptop' });
+    expect(statSync(confBackend(temp.dir).path).ino).not.toBe(inode);
+    expect(statSync(confBackend(temp.dir).path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(temp.dir)).toEqual(['keybridge-vault.json']);
   });
 
   it('verifies with a real MCP initialize, one auth header, and closes the session', async () => {
@@ -325,7 +331,7 @@ describe('storage trouble', () => {
     const first = await open(cipher);
     await first.add(uo('https://mcp.uptimeobserver.com/mcp'));
     first.close();
-    const { writeFileSync, readdirSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const broken = fileText().slice(0, 40);
     writeFileSync(confBackend(temp.dir).path, broken);
     const vault = await open(cipher);
@@ -341,7 +347,7 @@ describe('storage trouble', () => {
   });
 
   it('moves aside contents that do not fit the schema, or come from a newer version', async () => {
-    const { writeFileSync, readdirSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     writeFileSync(confBackend(temp.dir).path, JSON.stringify({ version: 1, profiles: 'nope', settings: {}, decisions: [] }));
     const vault = await open(createTestCipher());
     expect(vault.problems()[0]?.message).toMatch(/contents are invalid \(profiles/);
