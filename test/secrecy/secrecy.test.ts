@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { InvokeResult } from '../../src-shared/ipc-contract';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents, type Invoker } from '../../src-main/ipc/handlers';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
@@ -42,7 +43,7 @@ let unsubscribe: () => void;
 /** argv/environ of processes seen while the bridge ran, where they carried a key: `pid kind`. */
 const processLeaks: string[] = [];
 let processesScanned = 0;
-let bridgeStdout: string[] = [];
+const bridgeStdout: string[] = [];
 let bridgeStderr = '';
 let whoami = '';
 
@@ -115,9 +116,9 @@ beforeAll(async () => {
   const start = transport.start.bind(transport);
   transport.start = async () => {
     const onmessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
+    transport.onmessage = (message: JSONRPCMessage) => {
       bridgeStdout.push(JSON.stringify(message));
-      onmessage?.(message, extra);
+      onmessage?.(message);
     };
     await start();
   };
@@ -140,7 +141,6 @@ beforeAll(async () => {
   }
   await call('profiles:test-connection', PROFILE);
   await client.close();
-  bridgeStdout = [...bridgeStdout];
 }, 120_000);
 
 afterAll(async () => {
