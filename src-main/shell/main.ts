@@ -1,7 +1,7 @@
 // The main process entry (esbuild → dist/main.js). One instance per user: a second launch
 // shows the first one's window (unless it asks to stay hidden, as a bridge starting the app
 // does). `--hidden` starts in the tray only (login, bridges).
-import { app, protocol } from 'electron';
+import { app, dialog, protocol } from 'electron';
 import { redact } from '../../src-shared/redact';
 import { registerAppScheme } from './app-protocol';
 import { startsHidden } from './login-item';
@@ -43,6 +43,9 @@ async function boot(): Promise<Shell | null> {
 /** The running shell (for the boot test); null when another instance had the lock. */
 export const booted: Promise<Shell | null> = boot().catch((error: unknown) => {
   log('error', `KeyBridge could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  // A tray app that dies silently leaves the user guessing: say why (e.g. another copy of
+  // KeyBridge already serves the agent socket).
+  dialog.showErrorBox('KeyBridge could not start', redact(error instanceof Error ? error.message : String(error)));
   app.exit(1);
   return null;
 });

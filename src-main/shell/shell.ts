@@ -86,7 +86,25 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   const invoker = createInvoker(createIpcHandlers(core), {
     onInternalError: (channel, detail) => log('error', `${channel} answered off the contract: ${detail}`),
   });
-  const unregisterIpc = registerIpc(ipcMain, invoker, (event) => isTrustedSender(event, mainWindow.current()));
+  // A navigation asked for by the tray waits until the page runs (it has called main since the
+  // window was created), so a cold-started window does not miss it.
+  let livePage: ReturnType<MainWindow['current']> = null;
+  let pendingNavigation: Parameters<AppCoreHandle['app']['navigate']>[0] | null = null;
+  const pageCalled = () => {
+    livePage = mainWindow.current();
+    const target = pendingNavigation;
+    pendingNavigation = null;
+    if (target) setImmediate(() => core.app.navigate(target));
+  };
+  const unregisterIpc = registerIpc(
+    ipcMain,
+    async (channel, rawArgs) => {
+      const result = await invoker(channel, rawArgs);
+      pageCalled();
+      return result;
+    },
+    (event) => isTrustedSender(event, mainWindow.current()),
+  );
   const unforward = subscribeCoreEvents(
     core,
     (channel, payload) => {
@@ -104,7 +122,10 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   const navigateTo = (target: Parameters<AppCoreHandle['app']['navigate']>[0]) => {
     mainWindow
       .show()
-      .then(() => core.app.navigate(target))
+      .then((win) => {
+        if (win === livePage) core.app.navigate(target);
+        else pendingNavigation = target;
+      })
       .catch(failed('Opening KeyBridge'));
   };
   const run = (action: TrayAction): void => {

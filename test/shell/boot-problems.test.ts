@@ -63,6 +63,17 @@ it('--hidden starts in the tray only; Open KeyBridge then creates the window', a
   await vi.waitFor(() => expect(FakeBrowserWindow.all[0]?.visible).toBe(true));
 });
 
+it('a tray navigation to a freshly created window waits until its page runs', async () => {
+  const win = FakeBrowserWindow.all[0] as FakeBrowserWindow;
+  (findMenuItem(tray.menu?.items ?? [], 'Add key…').click as () => void)();
+  await new Promise((r) => setTimeout(r, 50));
+  expect(win.webContents.sent.filter((m) => m.channel === 'ui:navigate')).toEqual([]);
+  await invoke('profiles:list', []);
+  await vi.waitFor(() =>
+    expect(win.webContents.sent.filter((m) => m.channel === 'ui:navigate').map((m) => m.payload)).toEqual([{ screen: 'keys', action: 'add-key', profile: null }]),
+  );
+});
+
 it('moves the corrupt store aside, and says so on the desktop and in the window', async () => {
   const files = await readdir(userData);
   expect(files.some((f) => f.startsWith('keybridge-vault.json.corrupt-'))).toBe(true);

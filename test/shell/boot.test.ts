@@ -386,17 +386,18 @@ describe('the agent, approvals and notifications', () => {
     fakeElectron.dialog.answer(1);
     // Through a shell that stays the bridge's parent, as an assistant is: a bridge whose parent
     // is KeyBridge itself counts as its own "Test connection" and is not asked about.
-    const transport = new StdioClientTransport({ command: '/bin/sh', args: ['-c', '"$0" "$@"; exit $?', entry.command, ...entry.args], env: { ...entry.env, PATH: process.env.PATH ?? '', HOME: home, KEYBRIDGE_CLIENT_NAME: 'Claude' }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({ command: '/bin/sh', args: ['-c', '"$0" "$@"; exit $?', entry.command, ...entry.args], env: { ...entry.env, PATH: process.env.PATH ?? '', HOME: home }, stderr: 'pipe' });
     const client = new Client({ name: 'claude-ai', version: '1.0.0' });
     try {
       await client.connect(transport);
       const tools = await client.listTools();
       expect(tools.tools.length).toBeGreaterThan(0);
       expect(vendor.requests.filter((r) => r.rpcMethods.includes('tools/list')).at(-1)?.xApiKey).toBe(KEY);
-      expect(fakeElectron.dialog.shown.at(-1)?.message).toBe("Claude wants to use the key 'mcp-claude'.");
-      await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — ok · Claude'));
+      // The bridge names the client app as the assistant introduced itself in initialize.
+      expect(fakeElectron.dialog.shown.at(-1)?.message).toBe("claude-ai wants to use the key 'mcp-claude'.");
+      await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — ok · claude-ai'));
       const sessions = await ok<{ client: { name: string } }[]>('activity:sessions', []);
-      expect(sessions.map((s) => s.client.name)).toContain('Claude');
+      expect(sessions.map((s) => s.client.name)).toContain('claude-ai');
     } finally {
       await client.close();
     }

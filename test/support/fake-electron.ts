@@ -211,6 +211,8 @@ export class FakeNotification extends EventEmitter {
 
 export interface FakeDialog {
   shown: MessageBoxOptions[];
+  errors: { title: string; content: string }[];
+  showErrorBox(title: string, content: string): void;
   /** Button indexes the next message boxes answer (each waits until one is queued). */
   answer(response: number): void;
   showMessageBox(options: MessageBoxOptions): Promise<{ response: number; checkboxChecked: boolean }>;
@@ -221,6 +223,10 @@ function fakeDialog(): FakeDialog {
   const waiting: ((response: number) => void)[] = [];
   return {
     shown: [],
+    errors: [],
+    showErrorBox(title, content) {
+      this.errors.push({ title, content });
+    },
     answer(response) {
       const next = waiting.shift();
       if (next) next(response);
