@@ -17,3 +17,9 @@ export async function unwrap<T>(pending: Promise<InvokeResult<T>>): Promise<T> {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Asks main to open a link in the browser; resolves main's refusal as a message, else null. */
+export async function openLink(url: string): Promise<string | null> {
+  const result = await api().app.openExternal(url);
+  return result.ok ? null : result.error;
+}

@@ -5,7 +5,8 @@ import type { NetworkSettings } from '../../src-shared/agent-protocol';
 
 interface NetworkFormProps {
   network: NetworkSettings;
-  onSave: (network: NetworkSettings) => Promise<void>;
+  /** Resolves true once main has stored it. */
+  onSave: (network: NetworkSettings) => Promise<boolean>;
 }
 
 function orUndefined(value: string): string | undefined {
@@ -23,8 +24,7 @@ export function NetworkForm({ network, onSave }: NetworkFormProps) {
     event.preventDefault();
     if (proxyProblem) return;
     setSaved(false);
-    await onSave({ proxy: orUndefined(proxy), noProxy: orUndefined(noProxy), extraCaCerts: orUndefined(extraCaCerts) });
-    setSaved(true);
+    setSaved(await onSave({ proxy: orUndefined(proxy), noProxy: orUndefined(noProxy), extraCaCerts: orUndefined(extraCaCerts) }));
   };
 
   return (

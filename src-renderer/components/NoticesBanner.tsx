@@ -1,17 +1,13 @@
 // Things main wants the user to know (e.g. a corrupt store was moved aside).
-import { useCallback } from 'react';
 import { api } from '../api';
 import { useLive } from '../hooks/useLive';
 
 export function NoticesBanner() {
   const notices = useLive(api().notices.list, api().notices.onChanged);
-  const dismiss = useCallback(
-    async (id: string) => {
-      await api().notices.dismiss(id);
-      await notices.reload();
-    },
-    [notices],
-  );
+  const dismiss = async (id: string) => {
+    await api().notices.dismiss(id);
+    await notices.reload();
+  };
   if (!notices.data || notices.data.length === 0) return null;
   return (
     <section className="notices" aria-label="Notices">

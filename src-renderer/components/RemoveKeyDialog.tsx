@@ -1,7 +1,7 @@
 // Removing a profile deletes the key from KeyBridge only: it keeps working at the vendor until
 // the user revokes it there, so say that and link to the dashboard.
 import { useState } from 'react';
-import { api, messageOf, unwrap } from '../api';
+import { api, messageOf, openLink, unwrap } from '../api';
 import type { ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
 import { Dialog } from './Dialog';
@@ -42,7 +42,7 @@ export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: R
       </p>
       {vendor.keysPageUrl && (
         <p>
-          <button type="button" className="link-button" onClick={() => void api().app.openExternal(vendor.keysPageUrl ?? '')}>
+          <button type="button" className="link-button" onClick={() => void openLink(vendor.keysPageUrl ?? '').then(setError)}>
             Open the {vendor.label} dashboard to revoke it
           </button>
         </p>

@@ -1,7 +1,7 @@
 // UptimeObserver's ending of a rotation: the old key stays valid until the user revokes it in
 // the dashboard, so remind them, link there, and forget it once they confirm.
 import { useState } from 'react';
-import { api, messageOf, unwrap } from '../api';
+import { api, messageOf, openLink, unwrap } from '../api';
 import type { PreviousKey, ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
 import { InlineError } from './States';
@@ -42,7 +42,7 @@ export function RevokeReminder({ profile, previous, onConfirmed, onLater }: Revo
       <InlineError message={error} />
       <div className="dialog-actions">
         {vendor.keysPageUrl && (
-          <button type="button" onClick={() => void api().app.openExternal(vendor.keysPageUrl ?? '')}>
+          <button type="button" onClick={() => void openLink(vendor.keysPageUrl ?? '').then(setError)}>
             Open {vendor.label} dashboard
           </button>
         )}

@@ -1,7 +1,7 @@
 // Rotate a profile's key: open the vendor's dashboard, paste the new key, verify and switch;
 // then the vendor's own ending (revoke reminder, grace countdown, or nothing to do).
 import { useState } from 'react';
-import { api, messageOf, unwrap } from '../api';
+import { api, messageOf, openLink, unwrap } from '../api';
 import { EMPTY_KEY, entryProblem, toKeySource, type KeyEntry } from '../keyEntry';
 import type { ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
@@ -54,7 +54,7 @@ export function RotateWizard({ profile, onClose }: RotateWizardProps) {
             <li>
               <p>Create a new key in your {vendor.label} dashboard.</p>
               {vendor.keysPageUrl && (
-                <button type="button" onClick={() => void api().app.openExternal(vendor.keysPageUrl ?? '')}>
+                <button type="button" onClick={() => void openLink(vendor.keysPageUrl ?? '').then(setError)}>
                   Open {vendor.label} dashboard
                 </button>
               )}

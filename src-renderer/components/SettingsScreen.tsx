@@ -15,13 +15,16 @@ export function SettingsScreen() {
   const settings = useLive(api().settings.get, api().settings.onChanged);
   const [error, setError] = useState<string | null>(null);
 
-  const update = async (patch: Partial<Settings>) => {
+  /** Saves a change; true once main has stored it. */
+  const update = async (patch: Partial<Settings>): Promise<boolean> => {
     setError(null);
     try {
       await unwrap(api().settings.update(patch));
       await settings.reload();
+      return true;
     } catch (updateError) {
       setError(messageOf(updateError));
+      return false;
     }
   };
 

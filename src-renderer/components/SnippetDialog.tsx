@@ -1,7 +1,7 @@
 // The config entry an assistant needs for a profile: shown, copied by main, or installed by
 // the client's own deep link.
 import { useEffect, useState } from 'react';
-import { api, messageOf, unwrap } from '../api';
+import { api, messageOf, openLink, unwrap } from '../api';
 import type { ClientView, Snippet } from '../../src-shared/ipc-contract';
 import { Dialog } from './Dialog';
 import { InlineError, Loading } from './States';
@@ -52,7 +52,7 @@ export function SnippetDialog({ client, profile, onClose }: SnippetDialogProps) 
       <InlineError message={error} />
       <div className="dialog-actions">
         {snippet?.deepLink && (
-          <button type="button" onClick={() => void api().app.openExternal(snippet.deepLink ?? '')}>
+          <button type="button" onClick={() => void openLink(snippet.deepLink ?? '').then(setError)}>
             Install with a link
           </button>
         )}

@@ -8,7 +8,7 @@ const MODES = { keychain: 'Encrypted by the system keychain', weak: 'Weaker stor
 
 interface StorageSectionProps {
   allowWeakStorage: boolean;
-  onChange: (allow: boolean) => Promise<void>;
+  onChange: (allow: boolean) => Promise<unknown>;
 }
 
 export function StorageSection({ allowWeakStorage, onChange }: StorageSectionProps) {

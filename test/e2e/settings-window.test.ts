@@ -104,6 +104,14 @@ describe('settings window in Chromium', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add key…');
+
+    // The screens are a tab list: arrow keys move between them.
+    await page.getByRole('tab', { name: 'Keys' }).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByRole('tab', { name: 'Clients' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Clients');
+    await page.keyboard.press('ArrowUp');
+    await page.getByRole('heading', { level: 2, name: 'Keys' }).waitFor();
   });
 
   it('adds, verifies, connects, serves, rotates with the countdown, rolls back and removes', async () => {

@@ -1,0 +1,103 @@
+// The Clients screen: connect with main's errors shown, the plaintext-key warning and
+// "Move into KeyBridge", the snippet. window.keybridge is the app's own preload API over an
+// in-memory test double of main (fake-main.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App } from '../../src-renderer/components/App';
+import type { ClientView } from '../../src-shared/ipc-contract';
+import { fail, installFakeMain, ok, polyfillDialog, profileView, type FakeMain } from './fake-main';
+
+let main: FakeMain;
+
+const cursor = (overrides: Partial<ClientView> = {}): ClientView => ({
+  id: 'cursor',
+  label: 'Cursor',
+  configPath: '/home/u/.cursor/mcp.json',
+  state: 'not-connected',
+  profiles: [],
+  plaintextKeys: 0,
+  error: null,
+  ...overrides,
+});
+
+beforeEach(() => {
+  polyfillDialog();
+  main = installFakeMain();
+  main.answer('profiles:list', () => ok([profileView({ name: 'mcp-claude' }), profileView({ name: 'mcp-cursor' })]));
+});
+afterEach(cleanup);
+
+async function openClients() {
+  const user = userEvent.setup();
+  render(<App />);
+  await user.click(screen.getByRole('tab', { name: 'Clients' }));
+  const card = within(await screen.findByRole('article', { name: 'Cursor' }));
+  return { user, card };
+}
+
+describe('Clients', () => {
+  it("connects the chosen profile and shows main's error when it cannot", async () => {
+    main.answer('clients:list', () => ok([cursor()]));
+    main.answer('clients:connect', () => fail('Cursor\'s config is not valid JSON (line 3); fix it or remove it, then connect again.'));
+    const { user, card } = await openClients();
+    await user.selectOptions(card.getByLabelText('Profile'), 'mcp-cursor');
+    await user.click(card.getByRole('button', { name: 'Connect' }));
+    expect(main.callsTo('clients:connect')).toEqual([[{ client: 'cursor', profile: 'mcp-cursor' }]]);
+    expect((await card.findByRole('alert')).textContent).toContain('not valid JSON (line 3)');
+  });
+
+  it('warns about a plaintext key and moves it into KeyBridge under the chosen name', async () => {
+    let plaintextKeys = 1;
+    main.answer('clients:list', () => ok([cursor({ plaintextKeys })]));
+    main.answer('migration:scan', () =>
+      ok([{ id: 'f1', client: 'cursor', configPath: '/home/u/.cursor/mcp.json', entryName: 'uptime', where: 'headers.X-API-Key', maskedKey: 'uo_…88bb', vendor: 'uptimeobserver', endpoint: 'https://mcp.uptimeobserver.com/mcp', suggestedProfile: 'mcp-cursor-2' }]),
+    );
+    main.answer('migration:migrate', ([input]) => {
+      plaintextKeys = 0;
+      return ok(profileView({ name: (input as { profile: string }).profile }));
+    });
+    const { user, card } = await openClients();
+    expect(card.getByRole('alert').textContent).toContain('A plaintext API key was found in this config.');
+    await user.click(card.getByRole('button', { name: 'Move into KeyBridge' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Plaintext keys in Cursor' }));
+    expect(await dialog.findByText('uo_…88bb')).toBeTruthy();
+    const name = dialog.getByLabelText<HTMLInputElement>('Profile name');
+    expect(name.value).toBe('mcp-cursor-2');
+    await user.clear(name);
+    await user.type(name, 'cursor-uptime');
+    await user.click(dialog.getByRole('button', { name: 'Move into KeyBridge' }));
+    expect(await dialog.findByText('Moved into KeyBridge as cursor-uptime.')).toBeTruthy();
+    expect(main.callsTo('migration:migrate')).toEqual([[{ findingId: 'f1', profile: 'cursor-uptime' }]]);
+    await user.click(dialog.getByRole('button', { name: 'Done' }));
+    expect(screen.queryByText('A plaintext API key was found in this config.')).toBeNull();
+  });
+
+  it('shows the snippet, has main copy it, and offers the install link', async () => {
+    main.answer('clients:list', () => ok([cursor()]));
+    main.answer('clients:snippet', () =>
+      ok({ json: '{\n  "keybridge-mcp-claude": { "command": "/home/u/.keybridge/bin/keybridge-bridge", "args": ["--profile", "mcp-claude"] }\n}', deepLink: 'cursor://anysphere.cursor-deeplink/mcp/install?name=keybridge-mcp-claude&config=e30=' }),
+    );
+    main.answer('clients:copy-snippet', () => ok({}));
+    const { user, card } = await openClients();
+    await user.click(card.getByRole('button', { name: 'Show snippet' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Cursor · mcp-claude' }));
+    expect((await dialog.findByLabelText('Config snippet')).textContent).toContain('"--profile", "mcp-claude"');
+    await user.click(dialog.getByRole('button', { name: 'Copy' }));
+    expect(await dialog.findByRole('button', { name: 'Copied' })).toBeTruthy();
+    expect(main.callsTo('clients:copy-snippet')).toEqual([[{ client: 'cursor', profile: 'mcp-claude' }]]);
+    await user.click(dialog.getByRole('button', { name: 'Install with a link' }));
+    expect(main.callsTo('app:open-external')).toEqual([['cursor://anysphere.cursor-deeplink/mcp/install?name=keybridge-mcp-claude&config=e30=']]);
+  });
+
+  it("shows main's refusal to open a link", async () => {
+    main.answer('clients:list', () => ok([cursor()]));
+    main.answer('clients:snippet', () => ok({ json: '{}', deepLink: 'cursor://anysphere.cursor-deeplink/mcp/install?name=x&config=e30=' }));
+    main.answer('app:open-external', () => fail('KeyBridge opens only https links to the vendors’ sites and the MCP docs.'));
+    const { user, card } = await openClients();
+    await user.click(card.getByRole('button', { name: 'Show snippet' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Cursor · mcp-claude' }));
+    await user.click(await dialog.findByRole('button', { name: 'Install with a link' }));
+    expect((await dialog.findByRole('alert')).textContent).toBe('KeyBridge opens only https links to the vendors’ sites and the MCP docs.');
+  });
+});
