@@ -29,6 +29,8 @@ async function boot(): Promise<Shell | null> {
   app.on('second-instance', (_event, argv) => {
     if (!argv.includes('--hidden')) void shell.window.show();
   });
+  // macOS: clicking the Dock icon of the running app opens its window.
+  app.on('activate', () => void shell.window.show());
   let stopped = false;
   app.on('will-quit', (event) => {
     if (stopped) return;

@@ -163,6 +163,9 @@ describe('the window', () => {
     expect(win.visible).toBe(false);
     fakeElectron.app.emit('second-instance', {}, ['keybridge'], ROOT);
     await vi.waitFor(() => expect(win.visible).toBe(true));
+    win.hide();
+    fakeElectron.app.emit('activate');
+    await vi.waitFor(() => expect(win.visible).toBe(true));
   });
 });
 
