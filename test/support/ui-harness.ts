@@ -86,9 +86,13 @@ export interface UiHarness {
   close(): Promise<void>;
 }
 
-/** Fails (never skips) when Chromium is missing: this suite is the renderer's only real-browser check. */
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/** Throws when Chromium is missing, so the tests fail (never skip): they are the renderer's only real-browser check. */
 export function requireChromium(): void {
-  if (!existsSync(CHROMIUM_PATH)) {
+  if (!hasChromium()) {
     throw new Error(
       `Chromium is required at ${CHROMIUM_PATH} for the renderer's end-to-end tests (Debian: apt-get install chromium)${process.env.CI === 'true' ? ' and CI must provide it' : ''}.`,
     );
