@@ -48,6 +48,8 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   const showWindow = () => {
     window?.show().catch((error: unknown) => log('error', `Could not open the window: ${String(error)}`));
   };
+  // Clicking a notification opens the window.
+  const notify = notifier(Notification, paths.appIcon, showWindow);
 
   const core = await createAppCore({
     userDataDir,
@@ -63,7 +65,7 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     isPackaged: app.isPackaged,
     clipboard,
     openExternal: (url) => shell.openExternal(url),
-    notify: notifier(Notification, paths.appIcon, showWindow),
+    notify,
     askApproval: approvalDialog(dialog),
     loginItem: loginItemFor(app, process.platform, homeDir, process.env, process.execPath),
     log,
@@ -114,7 +116,6 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     (channel, detail) => log('error', `${channel} event off the contract: ${detail}`),
   );
 
-  const notify = notifier(Notification, paths.appIcon, showWindow);
   const failed = (what: string) => (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     notify({ title: `${what} failed`, body: message });

@@ -282,6 +282,12 @@ describe('the tray', () => {
     expect(vendor.requests.slice(before).some((r) => r.xApiKey === KEY)).toBe(true);
   });
 
+  it('clicking a notification opens the window', async () => {
+    win.hide();
+    FakeNotification.shown.at(-1)?.emit('click');
+    await vi.waitFor(() => expect(win.visible).toBe(true));
+  });
+
   it('Copy config for Claude Desktop / Cursor puts the entry on the clipboard, without the key', async () => {
     const writesBefore = fakeElectron.clipboard.writes.length;
     click('Copy config for Claude Desktop');
