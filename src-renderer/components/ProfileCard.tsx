@@ -62,6 +62,8 @@ export function ProfileCard({ profile, clientsUsing, onRotate, onRemove }: Profi
         <dd className="truncate">{profile.endpoint}</dd>
         <dt>Last verified</dt>
         <dd>{formatWhen(profile.lastVerifiedAt)}</dd>
+        <dt>Last used</dt>
+        <dd>{formatWhen(profile.lastUsedAt)}</dd>
         <dt>Used by</dt>
         <dd>{clientsUsing.length > 0 ? clientsUsing.join(', ') : 'no assistant yet'}</dd>
       </dl>
