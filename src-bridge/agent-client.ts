@@ -9,15 +9,16 @@ import type { Logger } from './log';
 
 const BACKOFF_FIRST_MS = 200;
 const BACKOFF_MAX_MS = 5000;
+/** How long hello waits for the assistant's name (from its initialize) before going without it. */
+const NAME_WAIT_MS = 1000;
 
 export interface AgentClientOptions {
   socketPath: string;
   profile: string;
-  clientName: string;
   version: string;
   state: CredentialsState;
   log: Logger;
-  /** Called after each successful hello round trip's connection (to resend status). */
+  /** Called after each hello (to resend status). */
   onConnected?: () => void;
 }
 
@@ -30,6 +31,10 @@ export class AgentClient {
   /** Attempts that failed to connect since the last success (0 once connected). */
   failedAttempts = 0;
   private readonly attemptListeners = new Set<() => void>();
+  /** The assistant's name from its initialize (clientInfo.name); null until known. */
+  private clientName: string | null = null;
+  private helloSent = false;
+  private nameTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: AgentClientOptions) {}
 
@@ -61,9 +66,16 @@ export class AgentClient {
     this.attempt();
   }
 
+  /** The assistant's name, for hello (the tray shows it and may refuse a client). */
+  identify(name: string): void {
+    if (this.clientName !== null) return;
+    this.clientName = name.slice(0, 200) || 'unknown';
+    this.sayHello();
+  }
+
   /** Sends a status frame if connected; returns whether it was sent. */
   sendStatus(frame: StatusFrame): boolean {
-    if (!this.connected || !this.socket) return false;
+    if (!this.connected || !this.socket || !this.helloSent) return false;
     this.socket.write(encodeFrame(frame));
     return true;
   }
@@ -71,7 +83,25 @@ export class AgentClient {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.nameTimer) clearTimeout(this.nameTimer);
     this.socket?.destroy();
+  }
+
+  private sayHello(): void {
+    if (!this.connected || !this.socket || this.helloSent || this.clientName === null) return;
+    if (this.nameTimer) clearTimeout(this.nameTimer);
+    this.nameTimer = null;
+    const { profile, version } = this.options;
+    const hello: HelloFrame = {
+      type: 'hello',
+      v: PROTOCOL_VERSION,
+      profile,
+      client: { name: this.clientName, pid: process.ppid },
+      bridge: { version, pid: process.pid },
+    };
+    this.socket.write(encodeFrame(hello));
+    this.helloSent = true;
+    this.options.onConnected?.();
   }
 
   private settleAttempt(): void {
@@ -79,7 +109,7 @@ export class AgentClient {
   }
 
   private attempt(): void {
-    const { socketPath, profile, clientName, version, state, log } = this.options;
+    const { socketPath, profile, state, log } = this.options;
     const socket = connect(socketPath);
     this.socket = socket;
     socket.setEncoding('utf8');
@@ -100,19 +130,19 @@ export class AgentClient {
     });
     socket.on('connect', () => {
       this.connected = true;
+      this.helloSent = false;
       this.failedAttempts = 0;
       this.delayMs = BACKOFF_FIRST_MS;
-      const hello: HelloFrame = {
-        type: 'hello',
-        v: PROTOCOL_VERSION,
-        profile,
-        client: { name: clientName, pid: process.ppid },
-        bridge: { version, pid: process.pid },
-      };
-      socket.write(encodeFrame(hello));
       log.debug(`agent: connected to ${socketPath}`);
+      if (this.clientName !== null) this.sayHello();
+      else {
+        this.nameTimer = setTimeout(() => {
+          this.clientName ??= 'unknown';
+          this.sayHello();
+        }, NAME_WAIT_MS);
+        this.nameTimer.unref();
+      }
       this.settleAttempt();
-      this.options.onConnected?.();
     });
     socket.on('data', (chunk: string) => splitter.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {

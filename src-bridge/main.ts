@@ -26,7 +26,6 @@ function run(options: BridgeOptions): void {
   const agent: AgentClient = new AgentClient({
     socketPath,
     profile,
-    clientName: process.env.KEYBRIDGE_CLIENT_NAME?.slice(0, 200) || 'unknown',
     version: __KEYBRIDGE_VERSION__,
     state,
     log,
@@ -71,7 +70,13 @@ function run(options: BridgeOptions): void {
 
   agent.start();
   readStdin(process.stdin, {
-    message: (message) => f.fromAssistant(message),
+    message: (message) => {
+      if ('method' in message && message.method === 'initialize') {
+        const name = (message.params as { clientInfo?: { name?: unknown } } | undefined)?.clientInfo?.name;
+        agent.identify(typeof name === 'string' ? name : 'unknown');
+      }
+      f.fromAssistant(message);
+    },
     invalid: (response) => output.write(response),
     end: () => shutdown('stdin closed'),
   });

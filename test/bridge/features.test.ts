@@ -189,6 +189,6 @@ describe('MCP through the bridge (fake vendor)', () => {
   it('reports status to the agent', async () => {
     const status = await agent.waitForFrame((f) => f.type === 'status' && f.upstream === 'ok');
     expect(status).toMatchObject({ profile: 'mcp-claude', upstream: 'ok' });
-    expect(agent.hellos[0]).toMatchObject({ v: 1, profile: 'mcp-claude', bridge: { version: '0.1.0' } });
+    expect(agent.hellos[0]).toMatchObject({ v: 1, profile: 'mcp-claude', client: { name: 'bridge-test', pid: process.pid }, bridge: { version: '0.1.0', pid: bridge.pid() } });
   });
 });

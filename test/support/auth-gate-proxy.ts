@@ -68,8 +68,9 @@ export async function startAuthGateProxy(options: { vendor: FakeVendorKind; keys
     suspend: gate.suspend,
     forbid: gate.forbid,
     async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

@@ -175,8 +175,10 @@ export async function startFakeAgent(options: FakeAgentOptions): Promise<FakeAge
       });
     },
     async close() {
+      // Stop accepting first: a bridge reconnecting meanwhile must not keep the server open.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       agent.dropConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
       if (ownDir) await rm(ownDir, { recursive: true, force: true });
     },
   };

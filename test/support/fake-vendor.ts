@@ -488,9 +488,11 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
       for (const { server } of sessions.values()) server.sendToolListChanged();
     },
     async close() {
+      // Stop accepting first, so nothing connects while the open connections are dropped.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       await closeSessions();
       http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closed;
     },
   };
 }
