@@ -3,6 +3,7 @@
 // and the packaged paths the shell computes match what the config packs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
@@ -78,6 +79,15 @@ describe('electron-builder.yml', () => {
     expect(config.files).toContain('dist/**');
     for (const file of [config.mac.icon, config.mac.entitlements, config.mac.entitlementsInherit, config.win.icon, config.linux.icon]) expect(existsSync(at(file)), file).toBe(true);
     for (const resource of config.extraResources) expect(existsSync(at(resource.from)), resource.from).toBe(true);
+  });
+
+  it('ships bundles that need no node_modules: main and bridge only Node and electron, the sandboxed preload only electron', () => {
+    // `require("…")` calls, leaving out ones inside string templates (ajv's code generator).
+    const required = (file: string) => [...new Set([...readFileSync(at(file), 'utf8').matchAll(/(?<!['`])\brequire\("([^"]+)"\)/g)].map((m) => m[1] ?? ''))];
+    const external = (ids: string[]) => ids.filter((id) => !id.startsWith('node:') && !builtinModules.includes(id));
+    expect(external(required('dist/main.js'))).toEqual(['electron']);
+    expect(external(required('dist/bridge.js'))).toEqual([]);
+    expect(required('dist/preload.js')).toEqual(['electron']);
   });
 
   it('ships real icons: a 512 px app icon, an .ico, and every tray image the shell loads', () => {
