@@ -12,11 +12,11 @@ import type { UpstreamSession } from './session';
 import type { StatusReporter } from './status-reporter';
 import type { Output } from './stdio';
 
-/** SDK pitfall: the assistant's SDK client dispatches notifications a tick after responses, so
- * a progress notification read in the same chunk as its result is dropped. A result that
- * follows its request's progress this closely is held back that long, so it lands in a later
- * read. Only requests that asked for progress pay for it. */
-const PROGRESS_SETTLE_MS = 3;
+/** SDK pitfall: the assistant's SDK client dispatches notifications a microtask after it handles
+ * a response, so a progress notification read in the same chunk as its result is dropped.
+ * Every message is written at once, in order; and the result of a request that got progress
+ * is written so that it cannot share a read with that progress (see Output.write). Only
+ * requests that asked for progress pay for it. */
 
 export interface ForwarderOptions {
   profile: string;
@@ -37,8 +37,8 @@ export class Forwarder {
   private readonly outstanding = new Map<RequestId, string>();
   /** Server→client requests awaiting the assistant's answer (replays of these are dropped). */
   private readonly serverRequests = new Set<RequestId>();
-  /** Requests that asked for progress: progress token → request id and when progress was last written. */
-  private readonly progress = new Map<unknown, { id: RequestId; at: number }>();
+  /** Requests that asked for progress: progress token → request id and whether progress was written. */
+  private readonly progress = new Map<unknown, { id: RequestId; sent: boolean }>();
   private readonly progressTokenOf = new Map<RequestId, unknown>();
 
   constructor(private readonly o: ForwarderOptions) {}
@@ -50,7 +50,7 @@ export class Forwarder {
         this.o.status.request();
         const token = (message.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken;
         if (token !== undefined) {
-          this.progress.set(token, { id: message.id, at: 0 });
+          this.progress.set(token, { id: message.id, sent: false });
           this.progressTokenOf.set(message.id, token);
         }
       } else if (message.method === 'notifications/cancelled') {
@@ -77,7 +77,7 @@ export class Forwarder {
         // report an unknown token.
         const entry = this.progress.get((message.params as { progressToken?: unknown } | undefined)?.progressToken);
         if (!entry) return this.o.log.debug('dropped progress for no outstanding request');
-        entry.at = performance.now();
+        entry.sent = true;
       }
       this.o.output.write(message);
       return;
@@ -91,18 +91,17 @@ export class Forwarder {
       if (typeof version === 'string') this.o.upstream.setProtocolVersion(version);
     }
     this.o.status.ok();
-    const progressAt = this.progressTokenOf.size > 0 ? this.progressDone(message.id) : 0;
-    this.o.output.write(message, progressAt > 0 ? progressAt + PROGRESS_SETTLE_MS : 0);
+    this.o.output.write(message, this.progressTokenOf.size > 0 && this.progressDone(message.id));
   }
 
-  /** Forgets a request's progress token; returns when its progress was last written (0 if never). */
-  private progressDone(id: RequestId): number {
+  /** Forgets a request's progress token; returns whether progress was written for it. */
+  private progressDone(id: RequestId): boolean {
     const token = this.progressTokenOf.get(id);
-    if (token === undefined) return 0;
+    if (token === undefined) return false;
     this.progressTokenOf.delete(id);
-    const at = this.progress.get(token)?.at ?? 0;
+    const sent = this.progress.get(token)?.sent ?? false;
     this.progress.delete(token);
-    return at;
+    return sent;
   }
 
   private drop(what: string, id: RequestId): void {

@@ -48,37 +48,26 @@ export function readStdin(input: NodeJS.ReadableStream, handlers: StdinHandlers,
   });
 }
 
+/** Libuv (so Node, so the assistant's SDK) reads a pipe at most 64 KiB at a time. */
+const READ_CHUNK = 64 * 1024;
+let padding: string | null = null;
+
 export interface Output {
-  /** Writes `message` now, or not before `notBefore` (performance.now() ms); order is kept. */
-  write(message: unknown, notBefore?: number): void;
+  /** Writes `message` now, in order. `ownRead`: make sure it cannot arrive in the same read
+   * as anything written before it (see Forwarder). */
+  write(message: unknown, ownRead?: boolean): void;
 }
 
-/** Writes each message to the assistant as soon as it may, one write per message, in order,
- * with the outbound guard: any key this bridge holds, found verbatim, becomes [redacted]. */
+/** Writes each message to the assistant at once, one write per message, in order, with the
+ * outbound guard: any key this bridge holds, found verbatim, becomes [redacted]. */
 export function createOutput(stream: NodeJS.WritableStream, keys: readonly string[]): Output {
-  const queue: { message: unknown; notBefore: number }[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  const emit = (message: unknown) => {
-    let line = JSON.stringify(message);
-    for (const key of keys) if (line.includes(key)) line = line.split(key).join(REDACTED);
-    stream.write(`${line}\n`);
-  };
-  const drain = () => {
-    timer = null;
-    while (queue.length > 0) {
-      const wait = queue[0]!.notBefore - performance.now();
-      if (wait > 0) {
-        timer = setTimeout(drain, wait);
-        return;
-      }
-      emit(queue.shift()!.message);
-    }
-  };
   return {
-    write(message, notBefore = 0) {
-      if (queue.length === 0 && (notBefore === 0 || notBefore <= performance.now())) return emit(message);
-      queue.push({ message, notBefore });
-      if (!timer) drain();
+    write(message, ownRead = false) {
+      let line = JSON.stringify(message);
+      for (const key of keys) if (line.includes(key)) line = line.split(key).join(REDACTED);
+      // JSON whitespace longer than one read: whatever came before ends in an earlier read.
+      if (ownRead) line = `{${(padding ??= ' '.repeat(READ_CHUNK))}${line.slice(1)}`;
+      stream.write(`${line}\n`);
     },
   };
 }

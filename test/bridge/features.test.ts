@@ -173,6 +173,15 @@ describe('MCP through the bridge (fake vendor)', () => {
     expect(await bridge.client.callTool({ name: 'fresh', arguments: {} })).toMatchObject({ content: [{ text: 'I am fresh' }] });
   });
 
+  it('a dropped request stream is resumed (Last-Event-ID) and the result still arrives', async () => {
+    const seen: Progress[] = [];
+    const mark = vendor.requests.length;
+    const result = await bridge.client.callTool({ name: 'drop-stream', arguments: { afterMs: 300 } }, undefined, { onprogress: (p) => void seen.push(p) });
+    expect(result).toMatchObject({ content: [{ text: 'finished after the drop' }] });
+    expect(seen.map((p) => p.progress)).toEqual([1, 2]);
+    expect(vendor.requests.slice(mark).filter((r) => r.method === 'GET' && r.lastEventId !== undefined).length).toBeGreaterThan(0);
+  });
+
   it('a 1 MB result arrives whole', async () => {
     const result = await bridge.client.callTool({ name: 'big', arguments: { bytes: 1024 * 1024 } });
     const text = (result.content as { text: string }[])[0]!.text;

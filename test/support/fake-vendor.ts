@@ -285,6 +285,20 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
         return { content: [{ type: 'text', text: `done ${steps}` }] };
       },
     );
+    server.registerTool(
+      'drop-stream',
+      { description: 'Reports progress, drops its SSE stream, then finishes: the client must resume (Last-Event-ID)', inputSchema: { afterMs: z.number().int() } },
+      async ({ afterMs }, extra) => {
+        const token = extra._meta?.progressToken;
+        const progress = (n: number) =>
+          token === undefined ? Promise.resolve() : extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: n, total: 2 } });
+        await progress(1);
+        extra.closeSSEStream?.();
+        await new Promise((r) => setTimeout(r, afterMs));
+        await progress(2);
+        return { content: [{ type: 'text', text: 'finished after the drop' }] };
+      },
+    );
     server.registerTool('big', { description: 'Returns `bytes` characters', inputSchema: { bytes: z.number().int() } }, async ({ bytes }) => ({
       content: [{ type: 'text', text: 'x'.repeat(bytes) }],
     }));
@@ -429,6 +443,8 @@ export async function startFakeVendor(options: FakeVendorOptions): Promise<FakeV
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         eventStore: createEventStore(),
+        // Clients reconnect a dropped stream after this long (the SDK's default is 1 s).
+        retryInterval: 50,
         onsessioninitialized: (id) => {
           sessionRef.id = id;
           sessions.set(id, { transport, server });
