@@ -12,6 +12,8 @@ export interface AutostartOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** The command that starts the app: the AppImage (APPIMAGE) or the installed binary. */
   execPath: string;
+  /** Arguments before --hidden: from a checkout, the app folder Electron must load. */
+  args?: readonly string[];
 }
 
 export function autostartFile({ homeDir, env }: Pick<AutostartOptions, 'homeDir' | 'env'>): string {
@@ -25,13 +27,13 @@ function execArg(arg: string): string {
   return `"${arg.replace(/(["`$\\])/g, '\\$1')}"`;
 }
 
-export function desktopEntry(execPath: string): string {
+export function desktopEntry(execPath: string, args: readonly string[] = []): string {
   return [
     '[Desktop Entry]',
     'Type=Application',
     'Name=KeyBridge',
     'Comment=Keeps MCP API keys encrypted and serves them to assistants',
-    `Exec=${execArg(execPath)} --hidden`,
+    `Exec=${[execPath, ...args, '--hidden'].map(execArg).join(' ')}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',
@@ -55,7 +57,7 @@ export function linuxAutostart(options: AutostartOptions): LoginItem {
         return;
       }
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFileAtomic(file, desktopEntry(options.execPath), { mode: 0o644 });
+      await writeFileAtomic(file, desktopEntry(options.execPath, options.args), { mode: 0o644 });
     },
   };
 }

@@ -4,14 +4,25 @@ import type { App } from 'electron';
 import { linuxAutostart } from '../core/autostart-linux';
 import type { LoginItem } from '../core/login-item';
 
-export function loginItemFor(app: Pick<App, 'getLoginItemSettings' | 'setLoginItemSettings'>, platform: NodeJS.Platform, homeDir: string, env: NodeJS.ProcessEnv, execPath: string): LoginItem {
+/** How to start this app: the binary, plus (from a checkout) the app folder Electron loads. */
+export interface AppCommand {
+  execPath: string;
+  args: readonly string[];
+}
+
+export function appCommand(app: Pick<App, 'isPackaged' | 'getAppPath'>, execPath: string): AppCommand {
+  return { execPath, args: app.isPackaged ? [] : [app.getAppPath()] };
+}
+
+export function loginItemFor(app: Pick<App, 'getLoginItemSettings' | 'setLoginItemSettings'>, platform: NodeJS.Platform, homeDir: string, env: NodeJS.ProcessEnv, command: AppCommand): LoginItem {
   if (platform === 'linux') {
     // An AppImage runs from a temporary mount: the autostart entry must name the image itself.
-    return linuxAutostart({ homeDir, env, execPath: env.APPIMAGE || execPath });
+    return linuxAutostart({ homeDir, env, execPath: env.APPIMAGE || command.execPath, args: command.args });
   }
+  const args = [...command.args, '--hidden'];
   return {
-    isEnabled: async () => app.getLoginItemSettings().openAtLogin,
-    setEnabled: async (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] }),
+    isEnabled: async () => app.getLoginItemSettings({ path: command.execPath, args }).openAtLogin,
+    setEnabled: async (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, path: command.execPath, args }),
   };
 }
 

@@ -6,7 +6,7 @@ import type { TrayAction } from '../core/tray-model';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../ipc/handlers';
 import { handleAppProtocol } from './app-protocol';
 import { registerIpc } from './ipc';
-import { loginItemFor } from './login-item';
+import { appCommand, loginItemFor } from './login-item';
 import { createMainWindow, denyPermissions, type MainWindow } from './main-window';
 import { appPaths } from './paths';
 import { approvalDialog, notifier } from './prompts';
@@ -67,7 +67,7 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     openExternal: (url) => shell.openExternal(url),
     notify,
     askApproval: approvalDialog(dialog),
-    loginItem: loginItemFor(app, process.platform, homeDir, process.env, process.execPath),
+    loginItem: loginItemFor(app, process.platform, homeDir, process.env, appCommand(app, process.execPath)),
     log,
   });
 
