@@ -89,3 +89,18 @@ export async function bigResult(session: BenchSession, bytes: number, runs: numb
   }
   return median(times);
 }
+
+const HEAP_LINE = /KEYBRIDGE_BENCH_HEAP (\d+) (\d+)/g;
+
+/** Live heap after a full GC, in MB, from a session opened with the heap probe. */
+export async function liveHeapMb(session: BenchSession): Promise<number> {
+  const before = [...session.stderr().matchAll(HEAP_LINE)].length;
+  process.kill(session.pid!, 'SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const lines = [...session.stderr().matchAll(HEAP_LINE)];
+    if (lines.length > before) return Number(lines[lines.length - 1]![1]) / (1024 * 1024);
+    if (Date.now() > deadline) throw new Error('heap probe: no answer');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { startFakeAgent } from '../test/support/fake-agent';
-import { bigResult, load, median, processMemory, sequentialLatency, throughput, warmUp, type Percentiles } from './measure';
+import { bigResult, liveHeapMb, load, median, processMemory, sequentialLatency, throughput, warmUp, type Percentiles } from './measure';
 import { renderTable, type Row } from './report';
 import { openSession, type BenchSession, type Mode, type SessionConfig } from './sessions';
 import { startVendorProcess, type VendorHandle } from './vendor-handle';
@@ -76,20 +76,24 @@ async function coldStarts(mode: Mode, config: SessionConfig): Promise<number[]> 
 
 /** 100k small calls through one bridge session; RSS sampled every 10k. */
 async function longSession(config: SessionConfig) {
-  const session = await openSession('ours', config);
+  const session = await openSession('ours', config, { heapProbe: true });
   try {
     await warmUp(session, 1000);
     const pid = session.pid!;
-    const samples = [{ calls: 0, ...processMemory(pid) }];
+    const samples = [{ calls: 0, ...processMemory(pid), heapMb: await liveHeapMb(session) }];
+    let sampling = Promise.resolve();
     const started = performance.now();
     const result = await load(
       session,
       LONG_SESSION_CONCURRENCY,
       (n) => n >= LONG_SESSION_CALLS,
       (done) => {
-        if (done % LONG_SESSION_SAMPLE_EVERY === 0) samples.push({ calls: done, ...processMemory(pid) });
+        if (done % LONG_SESSION_SAMPLE_EVERY !== 0) return;
+        const memory = processMemory(pid);
+        sampling = sampling.then(async () => void samples.push({ calls: done, ...memory, heapMb: await liveHeapMb(session) }));
       },
     );
+    await sampling;
     const seconds = (performance.now() - started) / 1000;
     const at10k = samples.find((s) => s.calls === LONG_SESSION_SAMPLE_EVERY) ?? samples[0]!;
     const end = samples[samples.length - 1]!;
@@ -102,6 +106,9 @@ async function longSession(config: SessionConfig) {
       rssStartMb: samples[0]!.rssMb,
       rssEndMb: end.rssMb,
       growthAfter10kMb: end.rssMb - at10k.rssMb,
+      heapStartMb: samples[0]!.heapMb,
+      heapEndMb: end.heapMb,
+      heapGrowthAfter10kMb: end.heapMb - at10k.heapMb,
       maxListenersWarning: session.stderr().includes('MaxListenersExceededWarning'),
       stderrTail: session.stderr().slice(-2000),
     };
@@ -196,7 +203,7 @@ async function main(): Promise<void> {
     if (modes.includes('ours')) {
       log('bench: ours: 100,000-request session');
       long = await longSession(config);
-      log(`bench: ours: 100k: ${long.calls} calls in ${long.seconds.toFixed(1)} s, RSS ${long.rssStartMb.toFixed(1)} → ${long.rssEndMb.toFixed(1)} MB`);
+      log(`bench: ours: 100k: ${long.calls} calls in ${long.seconds.toFixed(1)} s, RSS ${long.rssStartMb.toFixed(1)} → ${long.rssEndMb.toFixed(1)} MB, live heap ${long.heapStartMb.toFixed(1)} → ${long.heapEndMb.toFixed(1)} MB`);
       log('bench: ours: rotation under load');
       rotation = await rotationUnderLoad(config, vendor, (newKey) =>
         agent.pushCredentials('bench', { endpoint: vendor.url, auth: 'x-api-key', key: newKey }),
@@ -229,14 +236,17 @@ async function main(): Promise<void> {
       rows.push(
         { metric: '100k session: RSS at start', ours: long.rssStartMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
         { metric: '100k session: RSS at end', ours: long.rssEndMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
+        { metric: '100k session: RSS growth 10k → 100k', ours: long.growthAfter10kMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
+        { metric: '100k session: live heap (after GC) at start', ours: long.heapStartMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
+        { metric: '100k session: live heap (after GC) at end', ours: long.heapEndMb, direct: null, remote: null, unit: 'MB', target: '—', pass: null },
         {
-          metric: '100k session: RSS growth 10k → 100k',
-          ours: long.growthAfter10kMb,
+          metric: '100k session: live heap growth 10k → 100k',
+          ours: long.heapGrowthAfter10kMb,
           direct: null,
           remote: null,
           unit: 'MB',
-          target: '≤ 10 MB, no MaxListeners warning, 0 failed',
-          pass: long.growthAfter10kMb <= 10 && !long.maxListenersWarning && long.failed === 0,
+          target: '≤ 2 MB, no MaxListeners warning, 0 failed',
+          pass: long.heapGrowthAfter10kMb <= 2 && !long.maxListenersWarning && long.failed === 0,
         },
       );
     }
@@ -260,6 +270,8 @@ async function main(): Promise<void> {
           startedAt: startedAt.toISOString(),
           machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavgBefore: loadBefore, loadavgAfter: loadavg() },
           bridgeBytes: existsSync(bridgeFile) ? statSync(bridgeFile).size : null,
+          bridgeBuiltAt: existsSync(bridgeFile) ? statSync(bridgeFile).mtime.toISOString() : null,
+          gitHead: spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim(),
           nodeStartMs: nodeMs,
           modes: results,
           longSession: long,

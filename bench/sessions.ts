@@ -42,7 +42,12 @@ const fetchWithOwnSignal: typeof fetch = (input, init) =>
 /** The SDK's stdio client refuses messages over 10 MiB by default; the 10 MB result needs more. */
 const CLIENT_MAX_MESSAGE = 64 * 1024 * 1024;
 
-function transportFor(mode: Mode, config: SessionConfig): { transport: Transport; stdio: StdioClientTransport | null } {
+export interface SessionOptions {
+  /** ours only: preload bench/heap-probe.cjs (with --expose-gc) to read the live heap on demand. */
+  heapProbe?: boolean;
+}
+
+function transportFor(mode: Mode, config: SessionConfig, options: SessionOptions): { transport: Transport; stdio: StdioClientTransport | null } {
   if (mode === 'direct') {
     const transport = new StreamableHTTPClientTransport(new URL(config.vendorUrl), {
       requestInit: { headers: { 'X-API-Key': config.key } },
@@ -54,7 +59,14 @@ function transportFor(mode: Mode, config: SessionConfig): { transport: Transport
     mode === 'ours'
       ? new StdioClientTransport({
           command: process.execPath,
-          args: [join(config.root, 'dist/bridge.js'), '--profile', config.profile, '--agent', config.agentSocket],
+          args: [
+            ...(options.heapProbe ? ['--expose-gc', '--require', join(config.root, 'bench/heap-probe.cjs')] : []),
+            join(config.root, 'dist/bridge.js'),
+            '--profile',
+            config.profile,
+            '--agent',
+            config.agentSocket,
+          ],
           stderr: 'pipe',
           maxBufferSize: CLIENT_MAX_MESSAGE,
         })
@@ -77,8 +89,8 @@ function transportFor(mode: Mode, config: SessionConfig): { transport: Transport
   return { transport: stdio, stdio };
 }
 
-export async function openSession(mode: Mode, config: SessionConfig): Promise<BenchSession> {
-  const { transport, stdio } = transportFor(mode, config);
+export async function openSession(mode: Mode, config: SessionConfig, options: SessionOptions = {}): Promise<BenchSession> {
+  const { transport, stdio } = transportFor(mode, config, options);
   let stderr = '';
   stdio?.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
