@@ -134,15 +134,22 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
   // and refusal, again only after the profile worked in between.
   const rejected = new Map<string, string>();
   const onSessions = (sessions: SessionView[]) => {
+    const refusals = new Map<string, SessionView>();
+    const working = new Set<string>();
     for (const session of sessions) {
+      const status = session.lastError?.status;
+      if (session.upstream === 'ok') working.add(session.profile);
+      if (session.upstream === 'failing' && (status === 401 || status === 403)) refusals.set(session.profile, session);
+    }
+    for (const profile of working) if (!refusals.has(profile)) rejected.delete(profile);
+    for (const [profile, session] of refusals) {
       const error = session.lastError;
-      if (session.upstream === 'ok') rejected.delete(session.profile);
-      if (session.upstream !== 'failing' || !error || (error.status !== 401 && error.status !== 403)) continue;
+      if (!error) continue;
       const signature = `${error.status} ${error.message}`;
-      if (rejected.get(session.profile) === signature) continue;
-      rejected.set(session.profile, signature);
-      const body = redact(`The vendor rejected the key for '${session.profile}' (${error.status} ${error.message}). Rotate or re-enter it in KeyBridge.`);
-      activity.record('error', session.profile, `${session.client.name}: ${body}`);
+      if (rejected.get(profile) === signature) continue;
+      rejected.set(profile, signature);
+      const body = redact(`The vendor rejected the key for '${profile}' (${error.status} ${error.message}). Rotate or re-enter it in KeyBridge.`);
+      activity.record('error', profile, `${session.client.name}: ${body}`);
       options.notify({ title: 'Key rejected', body });
     }
   };
