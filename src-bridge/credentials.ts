@@ -20,7 +20,9 @@ export class CredentialsState {
       this.current = null;
       this.revoked = frame;
     } else if (this.current) {
-      // The profile vanished while we were disconnected (e.g. unknown-profile after a reconnect).
+      // A complaint about one of our frames changes nothing we hold.
+      if (frame.code === 'bad-request') return;
+      // The profile vanished or was refused while we were disconnected (answer to a re-hello).
       this.current = null;
       this.revoked = { type: 'revoked', profile: '', message: frame.message };
     } else {

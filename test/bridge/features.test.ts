@@ -195,6 +195,15 @@ describe('MCP through the bridge (fake vendor)', () => {
     expect(answers.map((a) => (a.structuredContent as { sum: number }).sum)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
+  it('status frames: on change, at most one a second', async () => {
+    const times = agent.frames.map((f, i) => (f.type === 'status' ? agent.receivedAt[i]! : null)).filter((t): t is number => t !== null);
+    expect(times.length).toBeGreaterThan(1);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(950);
+    const last = agent.statuses.at(-1)!;
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(agent.statuses.at(-1)).toBe(last); // nothing changed, nothing sent
+  });
+
   it('reports status to the agent', async () => {
     const status = await agent.waitForFrame((f) => f.type === 'status' && f.upstream === 'ok');
     expect(status).toMatchObject({ profile: 'mcp-claude', upstream: 'ok' });

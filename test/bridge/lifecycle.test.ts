@@ -155,6 +155,17 @@ describe('bridge lifecycle', () => {
     expect(vendor.requests.at(-1)).toMatchObject({ authorization: `Bearer ${next}`, xApiKey: undefined });
   });
 
+  it('profile removed while the agent was away: the re-hello answer stops it with a clear error', async () => {
+    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
+    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });
+    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    expect(await echo(bridge, 'a')).toBe('a');
+    agent.dropConnections();
+    agent.revoke('mcp-claude', 'unused: nobody is connected');
+    await until(() => agent!.hellos.length === 2 && agent!.sent.at(-1)?.type === 'error', 'the re-hello and its answer');
+    await expect(echo(bridge, 'b')).rejects.toThrow("KeyBridge: No profile named 'mcp-claude'. Open KeyBridge to add it.");
+  });
+
   it('agent gone for good mid-session: still serving', async () => {
     vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
     agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });

@@ -44,6 +44,8 @@ export interface FakeAgent {
   readonly socketPath: string;
   /** Every frame received from bridges, in order (malformed lines are answered, not recorded). */
   readonly frames: BridgeToAgentFrame[];
+  /** When each of `frames` arrived (Date.now()), same order. */
+  readonly receivedAt: number[];
   readonly hellos: HelloFrame[];
   readonly statuses: StatusFrame[];
   /** Raw frames sent to bridges, in order (they carry keys: test-only memory). */
@@ -79,6 +81,7 @@ export async function startFakeAgent(options: FakeAgentOptions): Promise<FakeAge
   const socketPath = options.socketPath ?? join(ownDir!, 'agent.sock');
   const profiles = new Map(Object.entries(options.profiles));
   const frames: BridgeToAgentFrame[] = [];
+  const receivedAt: number[] = [];
   const sent: AgentToBridgeFrame[] = [];
   const sockets = new Map<Socket, string | null>();
   const waiters = new Set<(frame: BridgeToAgentFrame) => void>();
@@ -104,6 +107,7 @@ export async function startFakeAgent(options: FakeAgentOptions): Promise<FakeAge
         }
         const frame = decoded.frame;
         frames.push(frame);
+        receivedAt.push(Date.now());
         for (const waiter of waiters) waiter(frame);
         if (frame.type !== 'hello' || options.answerHello === false) return;
         if (frame.v !== PROTOCOL_VERSION) {
@@ -135,6 +139,7 @@ export async function startFakeAgent(options: FakeAgentOptions): Promise<FakeAge
   const agent: FakeAgent = {
     socketPath,
     frames,
+    receivedAt,
     get hellos() {
       return frames.filter((f): f is HelloFrame => f.type === 'hello');
     },
