@@ -35,6 +35,8 @@ export function isTrustedSender(event: IpcMainInvokeEvent, window: { webContents
   if (!window) return false;
   const frame = event.senderFrame;
   if (!frame || event.sender !== window.webContents) return false;
-  if (frame !== window.webContents.mainFrame) return false;
-  return isAppUrl(frame.url);
+  const main = window.webContents.mainFrame;
+  // The same frame: Electron hands out one WebFrameMain per frame, and its token is unique.
+  const sameFrame = frame === main || (frame.processId === main.processId && frame.frameToken === main.frameToken);
+  return sameFrame && isAppUrl(frame.url);
 }

@@ -73,7 +73,11 @@ class FakeApp extends EventEmitter {
 
 // ---- web contents, frames, windows ---------------------------------------------------------
 
+let frameCount = 0;
+
 export class FakeFrame {
+  readonly processId = 1;
+  readonly frameToken = `frame-${++frameCount}`;
   constructor(public url: string) {}
 }
 
