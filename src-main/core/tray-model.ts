@@ -97,10 +97,12 @@ export function trayModel(state: TrayState): TrayModel {
   const health = trayHealth(state);
   const profiles: TrayItem[] =
     state.profiles.length > 0 ? state.profiles.map((p) => profileItem(p, state)) : [{ type: 'label', label: 'No keys yet' }];
+  const locked: TrayItem[] = health === 'locked' ? [{ type: 'label', label: 'Locked: the system keychain is not available' }, { type: 'separator' }] : [];
   return {
     health,
     tooltip: tooltip(state, health),
     items: [
+      ...locked,
       { type: 'action', label: 'Open KeyBridge', action: { kind: 'open' } },
       { type: 'separator' },
       ...profiles,

@@ -86,6 +86,7 @@ it('moves the corrupt store aside, and says so on the desktop and in the window'
 it("shows 'locked' while the Linux keyring is basic_text, and refuses to store keys", async () => {
   expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-locked.png'));
   expect(tray.tooltip).toBe('KeyBridge — locked: keys cannot be decrypted on this machine');
+  expect(tray.menu?.items[0]).toEqual({ label: 'Locked: the system keychain is not available', enabled: false });
   expect(await invoke('settings:storage', [])).toMatchObject({ ok: true, value: { mode: 'unavailable', backend: 'basic_text' } });
   const refused = await invoke('profiles:add', [{ name: 'mcp-claude', vendor: 'uptimeobserver', endpoint: 'https://mcp.uptimeobserver.com/mcp', auth: 'x-api-key', key: { source: 'typed', key: 'uo_test_locked1234567890' } }]);
   expect(refused).toMatchObject({ ok: false });
@@ -95,5 +96,6 @@ it("shows 'locked' while the Linux keyring is basic_text, and refuses to store k
 it('allowing weaker storage (the user’s explicit choice) unlocks it, and the tray follows', async () => {
   expect(await invoke('settings:update', [{ allowWeakStorage: true }])).toMatchObject({ ok: true, value: { allowWeakStorage: true } });
   await vi.waitFor(() => expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-ok.png')));
+  expect(tray.menu?.items[0]).toMatchObject({ label: 'Open KeyBridge' });
   expect(await invoke('settings:storage', [])).toMatchObject({ ok: true, value: { mode: 'weak', backend: 'basic_text' } });
 });

@@ -65,8 +65,11 @@ describe('trayModel', () => {
     expect(trayModel(state({ profiles: [profile('a', { state: 'failing', paused: true })] })).health).toBe('ok');
   });
 
-  it('locked when keys cannot be decrypted, whatever else', () => {
-    expect(trayModel(state({ storage: { mode: 'unavailable', backend: 'basic_text', explanation: '' }, profiles: [profile('a', { state: 'failing' })] })).health).toBe('locked');
+  it('locked when keys cannot be decrypted, whatever else, and the menu says so first', () => {
+    const model = trayModel(state({ storage: { mode: 'unavailable', backend: 'basic_text', explanation: '' }, profiles: [profile('a', { state: 'failing' })] }));
+    expect(model.health).toBe('locked');
+    expect(model.items[0]).toEqual({ type: 'label', label: 'Locked: the system keychain is not available' });
+    expect(trayModel(state({})).items[0]).toMatchObject({ label: 'Open KeyBridge' });
     expect(trayModel(state({ profiles: [profile('a', { state: 'locked' })] })).health).toBe('locked');
   });
 
