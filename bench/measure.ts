@@ -25,6 +25,13 @@ export function processMemory(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/** CPU time and run-queue wait of a process's main thread so far (/proc/<pid>/schedstat), in ms:
+ * load-independent where wall time is not (wait = time it was runnable but another task ran). */
+export function schedStat(pid: number): { cpuMs: number; waitMs: number } {
+  const [cpuNs, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+  return { cpuMs: (cpuNs ?? Number.NaN) / 1e6, waitMs: (waitNs ?? Number.NaN) / 1e6 };
+}
+
 const echo = (session: BenchSession, text = 'ping') => session.client.callTool({ name: 'echo', arguments: { text } });
 
 export async function warmUp(session: BenchSession, calls: number): Promise<void> {

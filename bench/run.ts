@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { startFakeAgent } from '../test/support/fake-agent';
-import { bigResult, liveHeapMb, load, median, processMemory, sequentialLatency, throughput, warmUp, type Percentiles } from './measure';
+import { bigResult, liveHeapMb, load, median, processMemory, schedStat, sequentialLatency, throughput, warmUp, type Percentiles } from './measure';
 import { renderTable, type Row } from './report';
 import { openSession, type BenchSession, type Mode, type SessionConfig } from './sessions';
 import { startVendorProcess, type VendorHandle } from './vendor-handle';
@@ -37,6 +37,9 @@ function parseModes(argv: readonly string[]): Mode[] {
 
 interface ModeResult {
   coldStartMs: number[];
+  /** The stdio child's main-thread CPU and run-queue wait from spawn to the initialize result. */
+  coldStartCpuMs: number[];
+  coldStartWaitMs: number[];
   latency: Percentiles;
   throughput: { rps: number; failed: number };
   oneMbMs: number;
@@ -46,7 +49,7 @@ interface ModeResult {
   maxListenersWarning: boolean;
 }
 
-async function measureMode(session: BenchSession): Promise<Omit<ModeResult, 'coldStartMs'>> {
+async function measureMode(session: BenchSession): Promise<Omit<ModeResult, 'coldStartMs' | 'coldStartCpuMs' | 'coldStartWaitMs'>> {
   await warmUp(session, WARM_UP_CALLS);
   const latency = await sequentialLatency(session, LATENCY_CALLS);
   const rate = await throughput(session, CONCURRENCY, THROUGHPUT_MS);
@@ -64,14 +67,19 @@ async function measureMode(session: BenchSession): Promise<Omit<ModeResult, 'col
   };
 }
 
-async function coldStarts(mode: Mode, config: SessionConfig): Promise<number[]> {
-  const times: number[] = [];
+async function coldStarts(mode: Mode, config: SessionConfig): Promise<Pick<ModeResult, 'coldStartMs' | 'coldStartCpuMs' | 'coldStartWaitMs'>> {
+  const result: Pick<ModeResult, 'coldStartMs' | 'coldStartCpuMs' | 'coldStartWaitMs'> = { coldStartMs: [], coldStartCpuMs: [], coldStartWaitMs: [] };
   for (let i = 0; i < COLD_STARTS; i++) {
     const session = await openSession(mode, config);
-    times.push(session.connectMs);
+    result.coldStartMs.push(session.connectMs);
+    if (session.pid !== null) {
+      const { cpuMs, waitMs } = schedStat(session.pid);
+      result.coldStartCpuMs.push(cpuMs);
+      result.coldStartWaitMs.push(waitMs);
+    }
     await session.close();
   }
-  return times;
+  return result;
 }
 
 /** 100k small calls through one bridge session; RSS sampled every 10k. */
@@ -152,14 +160,17 @@ async function rotationUnderLoad(config: SessionConfig, vendor: VendorHandle, pu
   }
 }
 
-function nodeStartMs(): number {
-  const times: number[] = [];
+/** `node -e` doing nothing: wall time spawn → exit, and its main thread's CPU time. */
+function nodeStart(): { wallMs: number; cpuMs: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < 5; i++) {
     const started = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    times.push(performance.now() - started);
+    const out = spawnSync(process.execPath, ['-e', "process.stdout.write(require('fs').readFileSync('/proc/self/schedstat','utf8'))"], { encoding: 'utf8' });
+    wall.push(performance.now() - started);
+    cpu.push(Number(out.stdout.trim().split(/\s+/)[0]) / 1e6);
   }
-  return median(times);
+  return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 
 async function main(): Promise<void> {
@@ -185,14 +196,14 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
     const results: Partial<Record<Mode, ModeResult>> = {};
-    const nodeMs = nodeStartMs();
+    const nodeRef = nodeStart();
     for (const mode of modes) {
       log(`bench: ${mode}: cold starts`);
-      const coldStartMs = await coldStarts(mode, config);
+      const cold = await coldStarts(mode, config);
       log(`bench: ${mode}: latency, throughput, large results`);
       const session = await openSession(mode, config);
       try {
-        results[mode] = { coldStartMs, ...(await measureMode(session)) };
+        results[mode] = { ...cold, ...(await measureMode(session)) };
         log(`bench: ${mode}: ${JSON.stringify(results[mode])}`);
       } finally {
         await session.close();
@@ -215,6 +226,8 @@ async function main(): Promise<void> {
     const pick = (f: (r: ModeResult) => number) => ({ ours: ours ? f(ours) : null, direct: direct ? f(direct) : null, remote: remote ? f(remote) : null });
     const both = (f: (o: number, d: number) => boolean, o: number | null, d: number | null) => (o === null || d === null ? null : f(o, d));
     const cold = pick((r) => median(r.coldStartMs));
+    const coldCpu = pick((r) => (r.coldStartCpuMs.length ? median(r.coldStartCpuMs) : Number.NaN));
+    const coldWait = pick((r) => (r.coldStartWaitMs.length ? median(r.coldStartWaitMs) : Number.NaN));
     const p50 = pick((r) => r.latency.p50);
     const p99 = pick((r) => r.latency.p99);
     const rps = pick((r) => r.throughput.rps);
@@ -224,6 +237,8 @@ async function main(): Promise<void> {
     const peakBeforeBig = pick((r) => r.peakRssMb?.beforeBig ?? Number.NaN);
     const rows: Row[] = [
       { metric: 'cold start (spawn → initialize), median of 10', ...cold, unit: 'ms', target: '≤ 200 ms', pass: cold.ours === null ? null : cold.ours <= 200 },
+      { metric: 'cold start: main-thread CPU (node -e: ' + nodeRef.cpuMs.toFixed(0) + ' ms)', ...coldCpu, direct: null, unit: 'ms', target: '—', pass: null },
+      { metric: 'cold start: waiting for a CPU (run queue)', ...coldWait, direct: null, unit: 'ms', target: '—', pass: null },
       { metric: 'tools/call p50 (1,000 sequential)', ...p50, unit: 'ms', target: '≤ direct + 0.3 ms', pass: both((o, d) => o <= d + 0.3, p50.ours, p50.direct) },
       { metric: 'tools/call p99 (1,000 sequential)', ...p99, unit: 'ms', target: '≤ direct + 1.5 ms', pass: both((o, d) => o <= d + 1.5, p99.ours, p99.direct) },
       { metric: 'throughput, 16 in flight, 10 s', ...rps, unit: 'req/s', target: '≥ 0.95 × direct', pass: both((o, d) => o >= 0.95 * d, rps.ours, rps.direct) },
@@ -272,7 +287,7 @@ async function main(): Promise<void> {
           bridgeBytes: existsSync(bridgeFile) ? statSync(bridgeFile).size : null,
           bridgeBuiltAt: existsSync(bridgeFile) ? statSync(bridgeFile).mtime.toISOString() : null,
           gitHead: spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim(),
-          nodeStartMs: nodeMs,
+          nodeStart: nodeRef,
           modes: results,
           longSession: long,
           rotation,
@@ -282,7 +297,7 @@ async function main(): Promise<void> {
         2,
       )}\n`,
     );
-    process.stdout.write(`node -e 0 (spawn → exit): ${nodeMs.toFixed(1)} ms; load average before/after: ${loadBefore[0]!.toFixed(2)}/${loadavg()[0]!.toFixed(2)}\nresults: ${file}\n`);
+    process.stdout.write(`node -e (spawn → exit): ${nodeRef.wallMs.toFixed(1)} ms wall, ${nodeRef.cpuMs.toFixed(1)} ms CPU; load average before/after: ${loadBefore[0]!.toFixed(2)}/${loadavg()[0]!.toFixed(2)}\nresults: ${file}\n`);
   } finally {
     await agent.close();
     await vendor.close();
