@@ -1,7 +1,7 @@
 // SDK 1.32.2 pitfall: StreamableHTTPClientTransport passes ONE long-lived AbortSignal to every
 // fetch and each request leaves an abort listener on it, so a session of hours grows without
 // bound. Measured in process on the real SDK transport against the fake vendor: with the
-// runtime's fetch the listeners grow one per request; with the bridge's auth fetch they stay flat.
+// runtime's fetch the listeners grow with every request; with the bridge's auth fetch they stay flat.
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEventListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -25,27 +25,32 @@ afterEach(async () => {
   client = vendor = undefined;
 });
 
-/** Abort listeners left on the transport's long-lived signal after REQUESTS pings. `fetchFor`
+/** The most abort listeners seen on the transport's long-lived signal during REQUESTS pings. `fetchFor`
  * gives the fetch to use for the vendor's URL (undefined: the runtime's, with a static header). */
-async function listenersAfterPings(fetchFor: (url: string) => FetchLike | undefined): Promise<number> {
+async function mostListenersDuringPings(fetchFor: (url: string) => FetchLike | undefined): Promise<number> {
   vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
   const fetch = fetchFor(vendor.url);
   const transport = new StreamableHTTPClientTransport(new URL(vendor.url), fetch ? { fetch } : { requestInit: { headers: { 'X-API-Key': KEY } } });
   client = new Client({ name: 'listeners', version: '1' });
   await client.connect(transport);
-  for (let i = 0; i < REQUESTS; i++) await client.ping();
   // The SDK keeps its controller private; its signal is what the pitfall is about.
   const signal = (transport as unknown as { _abortController: AbortController })._abortController.signal;
-  return getEventListeners(signal, 'abort').length;
+  let most = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    await client.ping();
+    most = Math.max(most, getEventListeners(signal, 'abort').length);
+  }
+  return most;
 }
 
 describe('abort listeners over a long session', () => {
-  it('the SDK transport with the runtime fetch piles up one listener per request (the pitfall is real)', async () => {
-    expect(await listenersAfterPings(() => undefined)).toBeGreaterThan(REQUESTS / 2);
+  it('the SDK transport with the runtime fetch piles up a listener per request (the pitfall is real)', async () => {
+    // Some are reclaimed when the garbage collector gets to them, so not exactly one each.
+    expect(await mostListenersDuringPings(() => undefined)).toBeGreaterThan(REQUESTS / 4);
   });
 
   it('with the bridge’s auth fetch they stay flat', async () => {
-    const count = await listenersAfterPings((endpoint) => {
+    const count = await mostListenersDuringPings((endpoint) => {
       const state = new CredentialsState();
       state.apply({ type: 'credentials', profile: 'p', endpoint, auth: 'x-api-key', key: KEY, keyId: 'sha256:00000000' });
       return createAuthFetch({ credentials: () => state.current, guard: new StreamGuard(), log: createLogger('error', () => []), noCredentialsMessage: () => 'no key' });
