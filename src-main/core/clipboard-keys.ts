@@ -2,20 +2,15 @@
 // the renderer. Paste answers what the key looks like (masked, fingerprint, vendor, problem);
 // add/rotate with {source:'clipboard', fingerprint} read the clipboard again and go ahead only
 // if it still holds the same key.
-import { createHash } from 'node:crypto';
 import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
 import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
 import type { VendorId } from '../../src-shared/vendors';
+import { keyFingerprint } from '../vault/sealed-key';
 
 /** Electron 45's clipboard is asynchronous (readText/writeText return promises). */
 export interface ClipboardText {
   readText(): Promise<string> | string;
   writeText(text: string): Promise<void> | void;
-}
-
-/** `sha256:` + the first 8 hex digits of the key's SHA-256, as shown next to a masked key. */
-export function keyFingerprint(key: string): string {
-  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8)}`;
 }
 
 export function inspectPastedKey(raw: string): PastedKey {
