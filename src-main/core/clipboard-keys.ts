@@ -5,7 +5,7 @@
 import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
 import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
 import type { VendorId } from '../../src-shared/vendors';
-import { keyFingerprint } from '../vault/sealed-key';
+import { keyFingerprint } from '../vault';
 
 /** Electron 45's clipboard is asynchronous (readText/writeText return promises). */
 export interface ClipboardText {
