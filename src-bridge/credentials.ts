@@ -19,13 +19,11 @@ export class CredentialsState {
     } else if (frame.type === 'revoked') {
       this.current = null;
       this.revoked = frame;
-    } else if (this.current) {
-      // A complaint about one of our frames changes nothing we hold.
-      if (frame.code === 'bad-request') return;
-      // The profile vanished or was refused while we were disconnected (answer to a re-hello).
-      this.current = null;
-      this.revoked = { type: 'revoked', profile: '', message: frame.message };
     } else {
+      // A complaint about one of our frames changes nothing we hold; any other error (also in
+      // answer to a re-hello: the profile was removed or refused meanwhile) leaves no key.
+      if (this.current && frame.code === 'bad-request') return;
+      this.current = null;
       this.agentError = frame;
     }
     for (const listener of this.listeners) listener();

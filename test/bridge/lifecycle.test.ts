@@ -163,7 +163,7 @@ describe('bridge lifecycle', () => {
     agent.dropConnections();
     agent.revoke('mcp-claude', 'unused: nobody is connected');
     await until(() => agent!.hellos.length === 2 && agent!.sent.at(-1)?.type === 'error', 'the re-hello and its answer');
-    await expect(echo(bridge, 'b')).rejects.toThrow("KeyBridge: No profile named 'mcp-claude'. Open KeyBridge to add it.");
+    await expect(echo(bridge, 'b')).rejects.toThrow(/: KeyBridge: No profile named 'mcp-claude'\. Open KeyBridge to add it\.$/);
   });
 
   it('agent gone for good mid-session: still serving', async () => {
