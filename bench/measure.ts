@@ -38,16 +38,20 @@ export async function warmUp(session: BenchSession, calls: number): Promise<void
   for (let i = 0; i < calls; i++) await echo(session);
 }
 
-/** Sequential tools/call round trips. */
-export async function sequentialLatency(session: BenchSession, calls: number): Promise<Percentiles> {
+/** Sequential tools/call round trips: one sample (ms) per call. */
+export async function latencySamples(session: BenchSession, calls: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < calls; i++) {
     const started = performance.now();
     await echo(session);
     samples.push(performance.now() - started);
   }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), mean: samples.reduce((s, v) => s + v, 0) / samples.length };
+  return samples;
+}
+
+export function percentiles(samples: readonly number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((s, v) => s + v, 0) / sorted.length };
 }
 
 /** Runs `concurrency` callers until `until()` says stop; counts completions and failures. */
@@ -77,24 +81,21 @@ export async function load(
   return { done, failed, errors };
 }
 
-export async function throughput(session: BenchSession, concurrency: number, durationMs: number): Promise<{ rps: number; failed: number }> {
+/** Completed calls with `concurrency` in flight for `durationMs`. */
+export async function throughputSlice(session: BenchSession, concurrency: number, durationMs: number): Promise<{ done: number; seconds: number; failed: number }> {
   const started = performance.now();
   const deadline = started + durationMs;
   const { done, failed } = await load(session, concurrency, () => performance.now() >= deadline);
-  return { rps: done / ((performance.now() - started) / 1000), failed };
+  return { done, seconds: (performance.now() - started) / 1000, failed };
 }
 
-/** Median time of a tool call whose result carries `bytes` characters. */
-export async function bigResult(session: BenchSession, bytes: number, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const result = await session.client.callTool({ name: 'big', arguments: { bytes } }, undefined, { timeout: 120_000 });
-    const content = result.content as { text?: string }[];
-    if (content[0]?.text?.length !== bytes) throw new Error(`big: expected ${bytes} characters`);
-    times.push(performance.now() - started);
-  }
-  return median(times);
+/** Time (ms) of one tool call whose result carries `bytes` characters. */
+export async function bigResult(session: BenchSession, bytes: number): Promise<number> {
+  const started = performance.now();
+  const result = await session.client.callTool({ name: 'big', arguments: { bytes } }, undefined, { timeout: 120_000 });
+  const content = result.content as { text?: string }[];
+  if (content[0]?.text?.length !== bytes) throw new Error(`big: expected ${bytes} characters`);
+  return performance.now() - started;
 }
 
 const HEAP_LINE = /KEYBRIDGE_BENCH_HEAP (\d+) (\d+)/g;
