@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, renameSync } from 'node:fs';
 import type { Clock, KeyValueStore, StoreBackend } from './ports';
 import { emptyDocument, migrateAndParse, type StoredDocument } from './stored-schema';
+import { storeWriteError } from './vault-error';
 
 export const STORE_FILE_MODE = 0o600;
 
@@ -38,10 +39,14 @@ export function openDocumentStore(backend: StoreBackend, clock: Clock): OpenedDo
   }
 
   const write = (next: StoredDocument) => {
-    kv.store = structuredClone(next) as unknown as Record<string, unknown>;
-    // conf/electron-store honour configFileMode, but a file written by an older setup or
-    // another tool may be wider: enforce owner-only on every write.
-    chmodSync(backend.path, STORE_FILE_MODE);
+    try {
+      kv.store = structuredClone(next) as unknown as Record<string, unknown>;
+      // conf/electron-store honour configFileMode, but a file written by an older setup or
+      // another tool may be wider: enforce owner-only on every write.
+      chmodSync(backend.path, STORE_FILE_MODE);
+    } catch (error) {
+      throw storeWriteError(error, backend.path);
+    }
   };
   if (needsWrite) write(document);
   else if (existsSync(backend.path)) chmodSync(backend.path, STORE_FILE_MODE);

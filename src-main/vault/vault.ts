@@ -20,7 +20,9 @@ import { storageStatus } from './storage-status';
 import type { StoredProfile } from './stored-schema';
 
 /** A refusal with a message meant for the user. */
-export class VaultError extends Error {}
+import { VaultError } from './vault-error';
+
+export { VaultError };
 
 export interface VaultProblem {
   level: 'warning' | 'error';
@@ -413,8 +415,13 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       const current = profiles().find((p) => p.name === name);
       // Rotated, paused or removed while decrypting: answer for the profile as it is now.
       if (!current || current.key.fingerprint !== profile.key.fingerprint || current.paused) return vault.credentialsFor(name);
-      commit(name, (p) => ({ ...p, lastUsedAt: iso() }));
-      changed();
+      try {
+        commit(name, (p) => ({ ...p, lastUsedAt: iso() }));
+        changed();
+      } catch (error) {
+        // Recording "last used" is bookkeeping: a bridge still gets its key on a full disk.
+        raise('warning', error instanceof Error ? error.message : String(error));
+      }
       const network = networkFor();
       const frame: CredentialsFrame = {
         type: 'credentials',
