@@ -35,8 +35,9 @@ export function readStdin(input: NodeJS.ReadableStream, handlers: StdinHandlers,
         handlers.invalid(errorResponse(null, PARSE_ERROR, 'Parse error: not JSON'));
         return;
       }
-      if (Array.isArray(value)) for (const item of value) one(item);
-      else one(value);
+      if (!Array.isArray(value)) one(value);
+      else if (value.length === 0) handlers.invalid(errorResponse(null, INVALID_REQUEST, 'Invalid Request: empty batch'));
+      else for (const item of value) one(item);
     },
   });
   input.setEncoding('utf8');
