@@ -19,7 +19,6 @@ import { createSettingsService, type SettingsService } from './settings';
 import { storageStatus } from './storage-status';
 import type { StoredProfile } from './stored-schema';
 
-/** A refusal with a message meant for the user. */
 import { VaultError } from './vault-error';
 
 export { VaultError };
