@@ -110,4 +110,22 @@ describe('upstream faults', () => {
     expect(vendor.requests.filter((r) => r.rpcMethods.includes('tools/call'))).toHaveLength(1);
     expect(await echo(bridge, 'still fine')).toBe('still fine');
   });
+
+  it('1,000 requests in flight reach the vendor over a bounded pool of connections (not one socket each)', async () => {
+    const { vendor, relay, bridge } = await setup();
+    vendor.delayMs = 300;
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, relay.open)), 10);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => bridge.client.callTool({ name: 'echo', arguments: { text: `c${i}` } }, undefined, { timeout: 120_000 }).then((r) => (r.content as { text: string }[])[0]?.text)),
+      );
+      expect(answers).toEqual(Array.from({ length: 1000 }, (_, i) => `c${i}`));
+    } finally {
+      clearInterval(watch);
+    }
+    // A browser keeps 6 per host; anything near the number of requests means no pooling at all
+    // (here: ~1,000 sockets, and with that intermittent "connection closed unexpectedly").
+    expect(most).toBeLessThanOrEqual(64);
+  }, 120_000);
 });
