@@ -3,7 +3,6 @@
 // request without reconnecting), routes through the user's proxy/CA settings when given, and
 // works around two SDK 1.32.2 pitfalls (see the comments below).
 import { readFile } from 'node:fs/promises';
-import { rootCertificates } from 'node:tls';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CredentialsFrame, NetworkSettings } from '../src-shared/agent-protocol';
 import type { Logger } from './log';
@@ -20,12 +19,33 @@ export interface AuthFetchOptions {
   noCredentialsMessage: () => string;
 }
 
+/** Upstream sockets per bridge. The runtime's fetch opens one per request in flight (1,000
+ * in flight = 1,000 sockets, and resets under load); undici's Agent queues beyond this. */
+export const MAX_UPSTREAM_CONNECTIONS = 32;
+
 export function createAuthFetch({ credentials, guard, log, noCredentialsMessage }: AuthFetchOptions): FetchLike {
   let network: { signature: string; fetch: Promise<FetchLike> } | null = null;
+  // undici costs ~100 ms of start-up, so the first requests (initialize among them) use the
+  // runtime's fetch and the bounded pool takes over once loaded, right after.
+  let pooled: FetchLike | null = null;
+  let poolLoading = false;
+  const loadPool = () => {
+    if (poolLoading) return;
+    poolLoading = true;
+    setImmediate(() => {
+      networkFetch({}, log).then(
+        (f) => (pooled = f),
+        (error: unknown) => log.warn(`connection pool unavailable (${String(error)}); using the runtime's fetch`),
+      );
+    });
+  };
 
   const baseFetchFor = (settings: NetworkSettings | undefined): FetchLike | Promise<FetchLike> => {
-    // Cheap when absent: the runtime's fetch, no undici loaded.
-    if (!settings || (!settings.proxy && !settings.extraCaCerts)) return fetch;
+    if (!settings || (!settings.proxy && !settings.extraCaCerts)) {
+      if (pooled) return pooled;
+      loadPool();
+      return fetch;
+    }
     const signature = JSON.stringify(settings);
     if (network?.signature !== signature) network = { signature, fetch: networkFetch(settings, log) };
     return network.fetch;
@@ -54,26 +74,30 @@ export function createAuthFetch({ credentials, guard, log, noCredentialsMessage 
   };
 }
 
-/** A fetch through undici with the user's proxy and extra CA certificates (loaded on demand). */
+/** A fetch through undici over a bounded pool, with the user's proxy and extra CA
+ * certificates when set (loaded on demand). */
 async function networkFetch(settings: NetworkSettings, log: Logger): Promise<FetchLike> {
   const undici = await import('undici');
   let ca: string[] | undefined;
   if (settings.extraCaCerts) {
     try {
+      const { rootCertificates } = await import('node:tls');
       ca = [...rootCertificates, await readFile(settings.extraCaCerts, 'utf8')];
     } catch (error) {
       log.warn(`cannot read extra CA certificates ${settings.extraCaCerts} (${(error as NodeJS.ErrnoException).code ?? String(error)}); using the system ones`);
     }
   }
   const tls = ca ? { ca } : undefined;
+  const connections = MAX_UPSTREAM_CONNECTIONS;
   const dispatcher = settings.proxy
     ? new undici.EnvHttpProxyAgent({
         httpProxy: settings.proxy,
         httpsProxy: settings.proxy,
         noProxy: settings.noProxy ?? '',
+        connections,
         ...(tls ? { connect: tls, requestTls: tls } : {}),
       })
-    : new undici.Agent(tls ? { connect: tls } : {});
+    : new undici.Agent({ connections, ...(tls ? { connect: tls } : {}) });
   type UndiciInit = NonNullable<Parameters<typeof undici.fetch>[1]>;
   return (url, init) => undici.fetch(url, { ...(init as UndiciInit), dispatcher }) as unknown as Promise<Response>;
 }

@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
-import { createTestCertificates, type TestCertificates } from '../support/tls';
-import { startHttpsFront, type HttpsFront } from './https-front';
+import { createTestCertificates, startHttpsFront, type HttpsFront, type TestCertificates } from '../support/tls';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy';
 import type { NetworkSettings } from '../../src-shared/agent-protocol';
 

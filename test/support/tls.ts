@@ -101,6 +101,9 @@ export async function startHttpsFront(targetPort: number, certs: Pick<TestCertif
     tlsSocket.on('close', drop);
     upstream.on('close', drop);
   });
+  // Tracked from accept, so close() also ends connections whose handshake never completed
+  // (a tunnel left open by a bridge that exited), which would hold server.close() for 120 s.
+  server.on('connection', track);
   server.on('tlsClientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -111,8 +114,9 @@ export async function startHttpsFront(targetPort: number, certs: Pick<TestCertif
       return handshakes;
     },
     async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }
