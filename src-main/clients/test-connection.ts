@@ -6,6 +6,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ProbeResult } from '../../src-shared/profile';
 import { redact } from '../../src-shared/redact';
+import { probeSuccess } from '../probe/probe-success';
 import type { BridgeEntry } from './bridge-entry';
 
 export interface TestConnectionOptions {
@@ -33,16 +34,7 @@ export async function testConnection(entry: BridgeEntry, options: TestConnection
   try {
     await Promise.race([client.connect(transport, { timeout: timeoutMs }), timeout]);
     const tools = await Promise.race([client.listTools(undefined, { timeout: timeoutMs }), timeout]);
-    const latencyMs = Math.round(performance.now() - started);
-    const server = client.getServerVersion();
-    return {
-      ok: true,
-      serverName: server?.name ?? 'unknown',
-      serverVersion: server?.version ?? 'unknown',
-      toolCount: tools.tools.length,
-      latencyMs,
-      at: new Date().toISOString(),
-    };
+    return probeSuccess(client, tools.tools.length, Math.round(performance.now() - started), new Date().toISOString());
   } catch (error) {
     return { ok: false, status: upstreamStatus(error), message: failureMessage(error, stderr), at: new Date().toISOString() };
   } finally {

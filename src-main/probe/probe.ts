@@ -9,6 +9,7 @@ import type { AuthStyle, NetworkSettings } from '../../src-shared/agent-protocol
 import type { ProbeResult } from '../../src-shared/profile';
 import { describeUpstreamFailure, vendorMessage } from '../../src-shared/vendor-errors';
 import { createNetworkFetch, NetworkSettingsError, type NetworkFetch } from './network-fetch';
+import { probeSuccess } from './probe-success';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
 
@@ -90,16 +91,8 @@ async function probeWith(target: ProbeTarget, options: ProbeOptions, baseFetch: 
     await client.connect(transport, { timeout: timeoutMs });
     const latencyMs = Math.round(performance.now() - started);
     const tools = await client.listTools(undefined, { timeout: timeoutMs });
-    const server = client.getServerVersion();
     await transport.terminateSession().catch(() => undefined);
-    return {
-      ok: true,
-      serverName: server?.name ?? 'unknown',
-      serverVersion: server?.version ?? 'unknown',
-      toolCount: tools.tools.length,
-      latencyMs,
-      at: at(),
-    };
+    return probeSuccess(client, tools.tools.length, latencyMs, at());
   };
 
   try {
