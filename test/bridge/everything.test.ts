@@ -16,6 +16,7 @@ import { startEverythingServer, type EverythingServer } from '../support/everyth
 import { startAuthGateProxy, type AuthGateProxy } from '../support/auth-gate-proxy';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
+import { until } from '../support/until';
 
 const KEY = 'umk_live_test_everything_0000001';
 
@@ -57,14 +58,6 @@ afterAll(async () => {
   await gate?.close();
   await everything?.close();
 });
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const text = (result: unknown) => (((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('\n'));
 

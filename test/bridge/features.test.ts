@@ -15,6 +15,7 @@ import {
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
+import { until } from '../support/until';
 
 const KEY = 'uo_test_features_aaaaaaaaaaaa01';
 
@@ -51,14 +52,6 @@ afterAll(async () => {
   await agent?.close();
   await vendor?.close();
 });
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('MCP through the bridge (fake vendor)', () => {
   it('initializes against the vendor with exactly one auth header and the negotiated protocol version', async () => {

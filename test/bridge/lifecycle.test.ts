@@ -7,6 +7,7 @@ import { startBridgeClient, type BridgeClient } from '../support/bridge-process'
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../support/until';
 
 const UM_OLD = 'umk_live_test_rotate_old_000001';
 const UM_NEW = 'umk_live_test_rotate_new_000002';
@@ -31,14 +32,6 @@ const echo = async (b: BridgeClient, text: string) => {
   return (result.content as { text: string }[])[0]?.text;
 };
 
-async function until(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('bridge lifecycle', () => {
   it('rotation mid-session: the next request carries the new key in the same session; the grace window ends harmlessly', async () => {
     let now = 5_000_000;
@@ -51,7 +44,7 @@ describe('bridge lifecycle', () => {
 
     vendor.rotate(UM_OLD, UM_NEW);
     agent.pushCredentials('mcp-claude', { endpoint: vendor.url, auth: 'bearer', key: UM_NEW });
-    await until(() => agent!.sent.filter((f) => f.type === 'credentials').length === 2, 'the push');
+    await until(() => agent!.sent.filter((f) => f.type === 'credentials').length === 2, 'the push', 8000);
     await new Promise((r) => setTimeout(r, 100));
     const mark = vendor.requests.length;
     expect(await echo(bridge, 'after')).toBe('after');
@@ -145,7 +138,7 @@ describe('bridge lifecycle', () => {
     expect(await echo(bridge, 'a')).toBe('a');
     agent.dropConnections();
     expect(await echo(bridge, 'b')).toBe('b');
-    await until(() => agent!.hellos.length === 2 && agent!.connections === 1, 'the reconnect');
+    await until(() => agent!.hellos.length === 2 && agent!.connections === 1, 'the reconnect', 8000);
     // A rotation pushed over the new connection applies.
     const next = 'uo_test_lifecycle_dddddddd04';
     vendor.addKey(next);
@@ -162,7 +155,7 @@ describe('bridge lifecycle', () => {
     expect(await echo(bridge, 'a')).toBe('a');
     agent.dropConnections();
     agent.revoke('mcp-claude', 'unused: nobody is connected');
-    await until(() => agent!.hellos.length === 2 && agent!.sent.at(-1)?.type === 'error', 'the re-hello and its answer');
+    await until(() => agent!.hellos.length === 2 && agent!.sent.at(-1)?.type === 'error', 'the re-hello and its answer', 8000);
     await expect(echo(bridge, 'b')).rejects.toThrow(/: KeyBridge: No profile named 'mcp-claude'\. Open KeyBridge to add it\.$/);
   });
 
