@@ -1,6 +1,7 @@
 // Builds the Node-side targets with esbuild: the bridge as ONE self-contained CommonJS file
 // (no node_modules at run time, fast start), the main process and the sandboxed preload.
 // The renderer is built by Vite (`vite build`), see vite.config.mts.
+import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
 
 const common = {
@@ -15,19 +16,35 @@ const common = {
 
 const version = JSON.parse(await (await import('node:fs/promises')).readFile('package.json', 'utf8')).version;
 
+/** The bridge: bundled in memory, then embedded in a small loader that compiles it with V8's
+ * code cache (src-bridge/code-cache-loader.ts). Still ONE file that needs no node_modules. */
+async function buildBridge() {
+  const inner = await build({
+    ...common,
+    entryPoints: ['src-bridge/main.ts'],
+    write: false,
+    outfile: 'dist/bridge-inner.js',
+    minify: true,
+    define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
+  });
+  const source = inner.outputFiles[0].text;
+  const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  await build({
+    ...common,
+    entryPoints: ['src-bridge/code-cache-loader.ts'],
+    outfile: 'dist/bridge.js',
+    minify: true,
+    define: { __BRIDGE_SOURCE__: JSON.stringify(source), __BRIDGE_SOURCE_ID__: JSON.stringify(id) },
+    banner: { js: '#!/usr/bin/env node' },
+  });
+}
+
 // `node scripts/build.mjs bridge main` builds only those targets; no argument builds all.
 const wanted = new Set(process.argv.slice(2));
 const only = (name, options) => (wanted.size === 0 || wanted.has(name) ? build(options) : null);
 
 await Promise.all([
-  only('bridge', {
-    ...common,
-    entryPoints: ['src-bridge/main.ts'],
-    outfile: 'dist/bridge.js',
-    minify: true,
-    define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
-    banner: { js: '#!/usr/bin/env node' },
-  }),
+  wanted.size === 0 || wanted.has('bridge') ? buildBridge() : null,
   only('main', {
     ...common,
     entryPoints: ['src-main/shell/main.ts'],

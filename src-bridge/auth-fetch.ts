@@ -3,6 +3,7 @@
 // request without reconnecting), routes through the user's proxy/CA settings when given, and
 // works around two SDK 1.32.2 pitfalls (see the comments below).
 import { readFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CredentialsFrame, NetworkSettings } from '../src-shared/agent-protocol';
 import type { Logger } from './log';
@@ -81,7 +82,6 @@ async function networkFetch(settings: NetworkSettings, log: Logger): Promise<Fet
   let ca: string[] | undefined;
   if (settings.extraCaCerts) {
     try {
-      const { rootCertificates } = await import('node:tls');
       ca = [...rootCertificates, await readFile(settings.extraCaCerts, 'utf8')];
     } catch (error) {
       log.warn(`cannot read extra CA certificates ${settings.extraCaCerts} (${(error as NodeJS.ErrnoException).code ?? String(error)}); using the system ones`);
