@@ -3,6 +3,7 @@
 // The renderer is built by Vite (`vite build`), see vite.config.mts.
 import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
+import { pureSchemas } from './pure-schemas.mjs';
 
 const common = {
   bundle: true,
@@ -25,6 +26,7 @@ async function buildBridge() {
     write: false,
     outfile: 'dist/bridge-inner.js',
     minify: true,
+    plugins: [pureSchemas],
     define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
   });
   const source = inner.outputFiles[0].text;

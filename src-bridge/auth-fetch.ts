@@ -26,26 +26,20 @@ export const MAX_UPSTREAM_CONNECTIONS = 32;
 
 export function createAuthFetch({ credentials, guard, log, noCredentialsMessage }: AuthFetchOptions): FetchLike {
   let network: { signature: string; fetch: Promise<FetchLike> } | null = null;
-  // undici costs ~100 ms of start-up, so the first requests (initialize among them) use the
-  // runtime's fetch and the bounded pool takes over once loaded, right after.
-  let pooled: FetchLike | null = null;
-  let poolLoading = false;
-  const loadPool = () => {
-    if (poolLoading) return;
-    poolLoading = true;
-    setImmediate(() => {
-      networkFetch({}, log).then(
-        (f) => (pooled = f),
-        (error: unknown) => log.warn(`connection pool unavailable (${String(error)}); using the runtime's fetch`),
-      );
-    });
-  };
+  // undici's pool costs ~60 ms to load: a bridge that never has more than
+  // MAX_UPSTREAM_CONNECTIONS requests in flight keeps the runtime's fetch (it reuses idle
+  // sockets); the first burst beyond that loads the pool and waits for it.
+  let pool: Promise<FetchLike> | null = null;
+  let inFlight = 0;
+  const poolFetch = (): Promise<FetchLike> =>
+    (pool ??= networkFetch({}, log).catch((error: unknown) => {
+      log.warn(`connection pool unavailable (${String(error)}); using the runtime's fetch`);
+      return fetch;
+    }));
 
   const baseFetchFor = (settings: NetworkSettings | undefined): FetchLike | Promise<FetchLike> => {
     if (!settings || (!settings.proxy && !settings.extraCaCerts)) {
-      if (pooled) return pooled;
-      loadPool();
-      return fetch;
+      return pool || inFlight > MAX_UPSTREAM_CONNECTIONS ? poolFetch() : fetch;
     }
     const signature = JSON.stringify(settings);
     if (network?.signature !== signature) network = { signature, fetch: networkFetch(settings, log) };
@@ -69,9 +63,14 @@ export function createAuthFetch({ credentials, guard, log, noCredentialsMessage 
     // POSTs drop it (the process exits on shutdown; a dead session fails its POSTs anyway);
     // the rare GET/DELETE keep it so closing the transport still ends the GET stream.
     const signal = method === 'POST' ? undefined : init.signal;
-    const base = baseFetchFor(creds.network);
-    const doFetch = typeof base === 'function' ? base : await base;
-    return doFetch(url, { ...init, headers, signal });
+    inFlight++;
+    try {
+      const base = baseFetchFor(creds.network);
+      const doFetch = typeof base === 'function' ? base : await base;
+      return await doFetch(url, { ...init, headers, signal });
+    } finally {
+      inFlight--;
+    }
   };
 }
 
