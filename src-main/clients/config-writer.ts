@@ -69,6 +69,19 @@ export async function backup(file: string, now = new Date()): Promise<string | n
   return target;
 }
 
+/** Replaces `secret` with `placeholder` in every backup of the file: a key moved into the
+ * vault must not stay behind in a copy of the assistant's config. */
+export function scrubBackups(file: string, secret: string, placeholder: string): Promise<void> {
+  return serialized(file, async () => {
+    for (const copy of await listBackups(file)) {
+      const text = await readFile(copy, 'utf8');
+      if (!text.includes(secret)) continue;
+      const mode = (await stat(copy)).mode & 0o7777;
+      await writeFileAtomic(copy, text.split(secret).join(placeholder), { mode, encoding: 'utf8' });
+    }
+  });
+}
+
 export interface WriteOutcome {
   changed: boolean;
   backupPath: string | null;

@@ -9,7 +9,7 @@ import { endpointSchema, profileNameSchema, type AddProfileInput } from '../../s
 import { VENDORS, type VendorId } from '../../src-shared/vendors';
 import { bridgeEntry, type BridgeEntryOptions } from './bridge-entry';
 import { editEntry, lineAndColumn, parseConfig, serversOf } from './config-text';
-import { readText, updateFile } from './config-writer';
+import { readText, scrubBackups, updateFile } from './config-writer';
 import { scanEntry, type RawFinding } from './key-scan';
 import type { ClientId, ClientRef, ClientTarget } from './registry';
 
@@ -104,6 +104,7 @@ export async function scanClient(target: ClientTarget): Promise<KeyFinding[]> {
 /**
  * Moves a finding's key into the vault as a new profile and replaces every entry of this
  * file that carries the same key with the bridge entry (same entry name), after a backup.
+ * The key is then replaced by a placeholder in that backup and in every older one.
  * Nothing is written, and no profile created, if the key would remain anywhere in the file.
  */
 export async function migrate(
@@ -116,6 +117,7 @@ export async function migrate(
   const { profile, endpoint: endpointOverride } = migrateOptionsSchema.parse(options);
   let entryNames: string[] = [];
   let added = false;
+  let movedKey: string | null = null;
   const outcome = await updateFile(target.configPath, async (text) => {
     const all = rawFindings(target, text);
     const chosen = all.find((raw) => findingId(target.configPath, raw) === id);
@@ -144,7 +146,9 @@ export async function migrate(
       await vault.addProfile(input);
       added = true;
     }
+    movedKey = chosen.key;
     return out;
   });
+  if (movedKey) await scrubBackups(target.configPath, movedKey, `<moved to KeyBridge profile ${profile}>`);
   return { profile, entryNames, backupPath: outcome.backupPath };
 }

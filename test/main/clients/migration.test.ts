@@ -89,9 +89,10 @@ describe('plaintext key migration', () => {
       uptime: { command: LAUNCHER, args: ['--profile', 'mcp-claude'] },
     });
     expect(after.startsWith(original.slice(0, original.indexOf('"uptime"')))).toBe(true);
+    // The backup restores the file's shape; the key itself lives only in the vault now.
     const backups = await listBackups(target.configPath);
     expect(backups).toEqual([result.backupPath]);
-    expect(await readFile(backups[0]!, 'utf8')).toBe(original);
+    expect(await readFile(backups[0]!, 'utf8')).toBe(original.replace(UM_KEY, '<moved to KeyBridge profile mcp-claude>'));
     expect(await service.status({ id: 'claude-desktop' })).toMatchObject({
       state: 'connected',
       connected: [{ entryName: 'uptime', profile: 'mcp-claude' }],
@@ -178,6 +179,8 @@ describe('plaintext key migration', () => {
         },
       }),
     );
+    // An earlier edit by KeyBridge left a backup that still holds the key.
+    await service.install({ id: 'windsurf' }, 'other');
     const { findings } = await service.scanKeys();
     expect(findings).toHaveLength(2);
     const result = await service.migrate(findings[0]!.id, { profile: 'uo-main' });
@@ -185,6 +188,13 @@ describe('plaintext key migration', () => {
     expect(vault.profiles).toHaveLength(1);
     expect(vault.profiles[0]).toMatchObject({ auth: 'bearer', vendor: 'uptimeobserver' });
     expect(await readFile(target.configPath, 'utf8')).not.toContain(UO_KEY);
+    const backups = await listBackups(target.configPath);
+    expect(backups).toHaveLength(2);
+    for (const copy of backups) {
+      const text = await readFile(copy, 'utf8');
+      expect(text).not.toContain(UO_KEY);
+      expect(text.split('<moved to KeyBridge profile uo-main>')).toHaveLength(3);
+    }
   });
 
   it('changes nothing when the key would stay in the file or the vault refuses', async () => {
