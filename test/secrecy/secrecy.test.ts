@@ -5,10 +5,11 @@
 // a live bridge, read the live view — then scan every byte: every file under the temp root,
 // the bridge's stdout and stderr, the argv and environment of every process on the machine
 // while the bridge ran, the config files, every IPC result and event, the agent's live view.
-// The only place either key may appear is the HTTP header the fake vendor received.
+// Then a plaintext key found in an assistant config is moved into KeyBridge (its backups too).
+// The only place a key may appear is the HTTP header the fake vendor received.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -21,6 +22,8 @@ import { startCoreHarness, type CoreHarness } from '../main/ipc/core-harness';
 
 const KEY = `umk_live_test${randomBytes(16).toString('hex')}`;
 const NEW_KEY = `umk_live_test${randomBytes(16).toString('hex')}`;
+/** A plaintext key found in an assistant's config and moved into KeyBridge. */
+const MOVED_KEY = `uo_test${randomBytes(16).toString('hex')}`;
 const PROFILE = 'mcp-secret';
 
 /** Every way a key could be written down: as text, base64, base64url, hex, UTF-16. */
@@ -28,7 +31,7 @@ function needles(key: string): Buffer[] {
   const utf8 = Buffer.from(key, 'utf8');
   return [utf8, Buffer.from(utf8.toString('base64')), Buffer.from(utf8.toString('base64url')), Buffer.from(utf8.toString('hex')), Buffer.from(key, 'utf16le')];
 }
-const NEEDLES = [...needles(KEY), ...needles(NEW_KEY)];
+const NEEDLES = [...needles(KEY), ...needles(NEW_KEY), ...needles(MOVED_KEY)];
 const leaks = (bytes: Buffer | string): boolean => {
   const haystack = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   return NEEDLES.some((needle) => haystack.includes(needle));
@@ -141,6 +144,14 @@ beforeAll(async () => {
   }
   await call('profiles:test-connection', PROFILE);
   await client.close();
+
+  // 5. A plaintext key in Cursor's config, moved into KeyBridge (the file is backed up first).
+  const cursor = clients.find((c) => c.id === 'cursor')!;
+  const cursorConfig = JSON.parse(await readFile(cursor.configPath, 'utf8')) as { mcpServers: Record<string, unknown> };
+  cursorConfig.mcpServers.uo = { url: 'https://mcp.uptimeobserver.com/mcp', headers: { 'X-API-Key': MOVED_KEY } };
+  await writeFile(cursor.configPath, JSON.stringify(cursorConfig, null, 2));
+  const findings = (await call('migration:scan')) as { id: string; client: string }[];
+  await call('migration:migrate', { findingId: findings.find((f) => f.client === 'cursor')!.id, profile: 'moved' });
 }, 120_000);
 
 afterAll(async () => {
@@ -165,6 +176,7 @@ describe('secrecy: the keys appear nowhere but the vendor-bound header', () => {
       if (leaks(await readFile(file))) leaking.push(file);
     }
     expect(scanned.some((f) => f.endsWith('keybridge-vault.json'))).toBe(true);
+    expect(scanned.some((f) => f.includes('mcp.json.keybridge-backup-'))).toBe(true);
     expect(scanned.filter((f) => f.startsWith(harness.homeDir)).length).toBeGreaterThan(3);
     expect(leaking).toEqual([]);
   });
