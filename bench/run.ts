@@ -4,6 +4,7 @@
 // Flags: --modes ours,direct,mcp-remote (default all; the 100k session and rotation need ours).
 // The machine is shared, so the modes are measured in interleaved rounds: a load spike hits
 // all of them alike instead of whichever ran at that moment.
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -183,13 +184,15 @@ async function rotationUnderLoad(config: SessionConfig, vendor: VendorHandle, pu
   }
 }
 
-/** `node -e` doing nothing: wall time spawn → exit, and its main thread's CPU time. */
+/** `node -e` doing nothing: wall time spawn → exit, and its main thread's CPU time. Started
+ * with the environment the SDK's stdio client gives the bridge (a NODE_EXTRA_CA_CERTS in the
+ * bench's own environment would otherwise cost it ~90 ms of certificate parsing here). */
 function nodeStart(): { wallMs: number; cpuMs: number } {
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < 5; i++) {
     const started = performance.now();
-    const out = spawnSync(process.execPath, ['-e', "process.stdout.write(require('fs').readFileSync('/proc/self/schedstat','utf8'))"], { encoding: 'utf8' });
+    const out = spawnSync(process.execPath, ['-e', "process.stdout.write(require('fs').readFileSync('/proc/self/schedstat','utf8'))"], { encoding: 'utf8', env: getDefaultEnvironment() });
     wall.push(performance.now() - started);
     cpu.push(Number(out.stdout.trim().split(/\s+/)[0]) / 1e6);
   }
