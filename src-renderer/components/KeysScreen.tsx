@@ -14,8 +14,8 @@ interface KeysScreenProps {
   onRemove: (name: string) => void;
 }
 
-export function clientsUsing(clients: readonly ClientView[], profile: string): string[] {
-  return clients.filter((client) => client.profiles.includes(profile)).map((client) => client.label);
+export function clientsUsing(clients: readonly ClientView[], profile: string): ClientView[] {
+  return clients.filter((client) => client.profiles.includes(profile));
 }
 
 export function KeysScreen({ profiles, clients, onRetry, onAdd, onRotate, onRemove }: KeysScreenProps) {
@@ -43,7 +43,7 @@ export function KeysScreen({ profiles, clients, onRetry, onAdd, onRotate, onRemo
             <ProfileCard
               key={profile.name}
               profile={profile}
-              clientsUsing={clientsUsing(clients, profile.name)}
+              clientsUsing={clientsUsing(clients, profile.name).map((client) => client.label)}
               onRotate={() => onRotate(profile.name)}
               onRemove={() => onRemove(profile.name)}
             />

@@ -1,28 +1,37 @@
 // Removing a profile deletes the key from KeyBridge only: it keeps working at the vendor until
-// the user revokes it there, so say that and link to the dashboard.
+// the user revokes it there, so say that and link to the dashboard. The assistants' entries
+// for it would only fail from then on, so they go too unless the user keeps them (e.g. to add
+// the profile again under the same name).
 import { useState } from 'react';
 import { api, messageOf, openLink, unwrap } from '../api';
+import type { ClientView } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
 import { Dialog } from './Dialog';
 import { InlineError } from './States';
+import { Toggle } from './Toggle';
 
 interface RemoveKeyDialogProps {
   profile: ProfileView;
-  clientsUsing: readonly string[];
+  /** The assistants whose config has an entry for this profile. */
+  clientsUsing: readonly ClientView[];
   onClose: () => void;
   onRemoved: () => void;
 }
 
 export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: RemoveKeyDialogProps) {
   const vendor = VENDORS[profile.vendor];
+  const labels = clientsUsing.map((client) => client.label).join(', ');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [disconnect, setDisconnect] = useState(true);
 
   const remove = async () => {
     setBusy(true);
     setError(null);
     try {
+      // Entries first: if a config cannot be written, the key is still there and nothing is lost.
+      if (disconnect) for (const client of clientsUsing) await unwrap(api().clients.disconnect({ client: client.id, profile: profile.name }));
       await unwrap(api().profiles.remove(profile.name));
       onRemoved();
     } catch (removeError) {
@@ -35,8 +44,11 @@ export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: R
     <Dialog title={`Remove ${profile.name}?`} onClose={onClose}>
       <p>
         KeyBridge deletes its encrypted copy of <code>{profile.key?.masked ?? 'this key'}</code>
-        {clientsUsing.length > 0 ? ` and stops the bridges of ${clientsUsing.join(', ')}.` : '.'}
+        {clientsUsing.length > 0 ? ` and stops the bridges of ${labels}.` : '.'}
       </p>
+      {clientsUsing.length > 0 && (
+        <Toggle label={`Also remove its entry from ${labels}`} hint="Keep it to add the key again under the same name later." checked={disconnect} disabled={busy} onChange={setDisconnect} />
+      )}
       <p className="warning-text">
         The key itself keeps working at {vendor.label} until you revoke it in the {vendor.keysPageUrl ? 'dashboard' : "vendor's settings"}.
       </p>

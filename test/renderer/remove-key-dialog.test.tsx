@@ -1,4 +1,5 @@
-// Removing a key asks first and says the vendor key must be revoked in the dashboard too.
+// Removing a key asks first, says the vendor key must be revoked in the dashboard too, and takes
+// the profile's entries out of the assistants' configs unless the user keeps them.
 // window.keybridge is the app's own preload API over an in-memory test double of main (fake-main.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
@@ -20,6 +21,9 @@ describe('Remove key', () => {
     main.answer('profiles:list', () => ok(profiles));
     main.answer('clients:list', () =>
       ok([{ id: 'claude-desktop', label: 'Claude Desktop', configPath: '/home/u/.config/Claude/claude_desktop_config.json', state: 'connected', profiles: ['mcp-claude'], plaintextKeys: 0, error: null }]),
+    );
+    main.answer('clients:disconnect', () =>
+      ok({ id: 'claude-desktop', label: 'Claude Desktop', configPath: '/home/u/.config/Claude/claude_desktop_config.json', state: 'not-connected', profiles: [], plaintextKeys: 0, error: null }),
     );
     main.answer('profiles:remove', () => {
       profiles = [];
@@ -43,10 +47,37 @@ describe('Remove key', () => {
 
     await user.click(screen.getByRole('button', { name: 'Remove…' }));
     dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
+    expect((dialog.getByRole('switch', { name: 'Also remove its entry from Claude Desktop' }) as HTMLInputElement).checked).toBe(true);
     await user.click(dialog.getByRole('button', { name: 'Remove key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(main.callsTo('clients:disconnect')).toEqual([[{ client: 'claude-desktop', profile: 'mcp-claude' }]]);
     expect(main.callsTo('profiles:remove')).toEqual([['mcp-claude']]);
     expect(await screen.findByText('No keys yet')).toBeTruthy();
+  });
+
+  it('keeps the entries when asked to, and keeps the key when an entry cannot be removed', async () => {
+    main.answer('profiles:list', () => ok([profileView({ name: 'mcp-claude' })]));
+    main.answer('clients:list', () =>
+      ok([
+        { id: 'claude-desktop', label: 'Claude Desktop', configPath: '/c.json', state: 'connected', profiles: ['mcp-claude'], plaintextKeys: 0, error: null },
+        { id: 'cursor', label: 'Cursor', configPath: '/m.json', state: 'connected', profiles: ['mcp-claude'], plaintextKeys: 0, error: null },
+      ]),
+    );
+    main.answer('clients:disconnect', () => ({ ok: false, error: '/m.json:3:1: expected a comma. KeyBridge left the file untouched.' }));
+    main.answer('profiles:remove', () => ok({}));
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Remove…' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
+    await user.click(dialog.getByRole('button', { name: 'Remove key' }));
+    expect((await dialog.findByRole('alert')).textContent).toBe('/m.json:3:1: expected a comma. KeyBridge left the file untouched.');
+    expect(main.callsTo('profiles:remove')).toEqual([]);
+
+    await user.click(dialog.getByRole('switch', { name: 'Also remove its entry from Claude Desktop, Cursor' }));
+    await user.click(dialog.getByRole('button', { name: 'Remove key' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(main.callsTo('clients:disconnect')).toHaveLength(1);
+    expect(main.callsTo('profiles:remove')).toEqual([['mcp-claude']]);
   });
 
   it("keeps the dialog open with main's error when removing fails", async () => {
