@@ -4,6 +4,7 @@
 // holds compiled code of the bundle's source only (no runtime values, so never a key); a
 // missing, stale or rejected cache just means compiling as usual and writing a fresh one.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { constants as vmConstants, Script } from 'node:vm';
@@ -33,14 +34,25 @@ function readCache(file: string | null): Buffer | undefined {
   }
 }
 
-function writeCache(file: string, script: Script): void {
+/** Writes the cache through a temp file and a rename. At exit it must be synchronous; while the
+ * bridge serves, the file I/O stays off the event loop. A read-only home only costs the next
+ * start its compile time. */
+function writeCache(file: string, script: Script, sync: boolean): void {
+  const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
-    renameSync(temp, file);
+    const data = script.createCachedData();
+    if (sync) {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(temp, data, { mode: 0o600 });
+      renameSync(temp, file);
+      return;
+    }
+    mkdir(dirname(file), { recursive: true, mode: 0o700 })
+      .then(() => writeFile(temp, data, { mode: 0o600 }))
+      .then(() => rename(temp, file))
+      .catch(() => rm(temp, { force: true }).catch(() => undefined));
   } catch {
-    // A read-only home only costs the next start its compile time.
+    // As above: the next start compiles.
   }
 }
 
@@ -50,12 +62,12 @@ const cachedData = readCache(file);
 const script = new Script(wrap(__BRIDGE_SOURCE__), { filename: __filename, cachedData, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
 if (file && (!cachedData || script.cachedDataRejected)) {
   let written = false;
-  const once = () => {
+  const once = (sync: boolean) => {
     if (written) return;
     written = true;
-    writeCache(file, script);
+    writeCache(file, script, sync);
   };
-  setTimeout(once, WRITE_CACHE_AFTER_MS).unref();
-  process.once('exit', once);
+  setTimeout(() => once(false), WRITE_CACHE_AFTER_MS).unref();
+  process.once('exit', () => once(true));
 }
 (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, __filename, __dirname);

@@ -1,11 +1,13 @@
 // dist/bridge.js compiles its embedded bundle with V8's code cache in ~/.keybridge/cache: the
 // first run writes it, later runs use it, and a bad or unwritable cache never stops the bridge.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bridgePath } from '../support/bridge-process';
+import { until } from '../support/until';
 
 let home: string | undefined;
 afterEach(async () => {
@@ -16,6 +18,14 @@ afterEach(async () => {
 function runVersion(homeDir: string) {
   const r = spawnSync(process.execPath, [bridgePath(), '--version'], { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '', HOME: homeDir } });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
+}
+
+function cacheFilesSync(homeDir: string): string[] {
+  try {
+    return readdirSync(join(homeDir, '.keybridge', 'cache'));
+  } catch {
+    return [];
+  }
 }
 
 async function cacheFiles(homeDir: string): Promise<string[]> {
@@ -44,6 +54,25 @@ describe('the bridge code cache', () => {
     await writeFile(file!, 'not a code cache');
     expect(runVersion(home)).toMatchObject({ code: 0, stdout: '0.1.0', stderr: '' });
     expect((await readFile(file!)).toString()).not.toBe('not a code cache');
+  });
+
+  it('a running bridge writes it after start-up, without waiting for exit', async () => {
+    home = await mkdtemp(join(tmpdir(), 'kb-cache-'));
+    const homeDir = home;
+    // No agent at that socket: the bridge keeps retrying and serving stdin until it closes.
+    const bridge = spawn(process.execPath, [bridgePath(), '--profile', 'p1', '--agent', join(homeDir, 'no-agent.sock')], {
+      env: { PATH: process.env.PATH ?? '', HOME: homeDir },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const exited = new Promise((resolve) => bridge.once('exit', resolve));
+    try {
+      await until(() => cacheFilesSync(homeDir).some((f) => f.endsWith('.v8cache')), 'the cache file', 10_000);
+      expect(bridge.exitCode).toBeNull();
+      expect(cacheFilesSync(homeDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      bridge.stdin.end();
+      await exited;
+    }
   });
 
   it('an unwritable home costs only the compile time', async () => {
