@@ -2,7 +2,8 @@
 // exactly one auth header from the current credentials (so a rotation applies to the next
 // request without reconnecting), routes through the user's proxy/CA settings when given, and
 // works around two SDK 1.32.2 pitfalls (see the comments below).
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
+import { promisify } from 'node:util';
 import { rootCertificates } from 'node:tls';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CredentialsFrame, NetworkSettings } from '../src-shared/agent-protocol';
@@ -81,7 +82,7 @@ async function networkFetch(settings: NetworkSettings, log: Logger): Promise<Fet
   let ca: string[] | undefined;
   if (settings.extraCaCerts) {
     try {
-      ca = [...rootCertificates, await readFile(settings.extraCaCerts, 'utf8')];
+      ca = [...rootCertificates, await promisify(readFile)(settings.extraCaCerts, 'utf8')];
     } catch (error) {
       log.warn(`cannot read extra CA certificates ${settings.extraCaCerts} (${(error as NodeJS.ErrnoException).code ?? String(error)}); using the system ones`);
     }
