@@ -69,6 +69,9 @@ function run(options: BridgeOptions): void {
   };
 
   agent.start();
+  // Node loads its fetch implementation on first use (~50 ms): do it while the agent looks up
+  // and decrypts the key, instead of after, when the assistant's initialize is waiting on it.
+  setImmediate(() => new Headers());
   readStdin(process.stdin, {
     message: (message) => {
       if ('method' in message && message.method === 'initialize') {
