@@ -28,8 +28,8 @@ export const MAX_UPSTREAM_CONNECTIONS = 32;
 export function createAuthFetch({ credentials, guard, log, noCredentialsMessage }: AuthFetchOptions): FetchLike {
   let network: { signature: string; fetch: Promise<FetchLike> } | null = null;
   // undici's pool costs ~60 ms to load: a bridge that never has more than
-  // MAX_UPSTREAM_CONNECTIONS requests in flight keeps the runtime's fetch (it reuses idle
-  // sockets); the first burst beyond that loads the pool and waits for it.
+  // MAX_UPSTREAM_CONNECTIONS requests waiting for their response keeps the runtime's fetch
+  // (it reuses idle sockets); the first burst beyond that loads the pool and waits for it.
   let pool: Promise<FetchLike> | null = null;
   let inFlight = 0;
   const poolFetch = (): Promise<FetchLike> =>
