@@ -1,9 +1,10 @@
 // The bridge as a program: flags, stdin hygiene, and how it ends (DELETE upstream, exit 0).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { INITIALIZE, bridgePath, spawnBridge, type RawBridge } from '../support/bridge-process';
+import { stopAfterTest } from '../support/stop-after-test';
 
 const KEY = 'uo_test_cli_eeeeeeeeeeee05';
 
@@ -11,22 +12,15 @@ let vendor: FakeVendor | undefined;
 let agent: FakeAgent | undefined;
 let bridge: RawBridge | undefined;
 
-afterEach(async () => {
-  await bridge?.stop();
-  await agent?.close();
-  await vendor?.close();
-  bridge = agent = vendor = undefined;
-});
-
 function runBridge(args: string[]) {
   const r = spawnSync(process.execPath, [bridgePath(), ...args], { encoding: 'utf8', input: '', timeout: 10_000, env: { PATH: process.env.PATH ?? '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 async function initialized(): Promise<RawBridge> {
-  vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
-  agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } });
-  bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+  vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] }));
+  agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } }));
+  bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
   bridge.send(INITIALIZE);
   await bridge.next((m) => m.id === 1 && !!m.result);
   bridge.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
@@ -53,9 +47,9 @@ describe('command line', () => {
   });
 
   it('takes the agent socket from KEYBRIDGE_AGENT_SOCKET', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } });
-    bridge = spawnBridge({ profile: 'mcp-claude', env: { KEYBRIDGE_AGENT_SOCKET: agent.socketPath } });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } }));
+    bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', env: { KEYBRIDGE_AGENT_SOCKET: agent.socketPath } }));
     bridge.send(INITIALIZE);
     expect((await bridge.next((m) => m.id === 1)).result).toMatchObject({ serverInfo: { name: 'fake-uptimeobserver' } });
   });
@@ -109,8 +103,8 @@ describe('ending', () => {
   });
 
   it('EOF before any session: exit 0 at once', async () => {
-    agent = await startFakeAgent({ profiles: {} });
-    bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    agent = stopAfterTest(await startFakeAgent({ profiles: {} }));
+    bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     bridge.child.stdin.end();
     expect(await bridge.exited).toEqual({ code: 0, signal: null });
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
+import { stopAfterTest } from '../support/stop-after-test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,7 @@ let bridge: BridgeClient | undefined;
 let dirs: string[] = [];
 
 afterEach(async () => {
-  await bridge?.close();
-  await agent?.close();
-  await vendor?.close();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
-  bridge = agent = vendor = undefined;
   dirs = [];
 });
 
@@ -35,9 +32,9 @@ const echo = async (b: BridgeClient, text: string) => {
 describe('bridge lifecycle', () => {
   it('rotation mid-session: the next request carries the new key in the same session; the grace window ends harmlessly', async () => {
     let now = 5_000_000;
-    vendor = await startFakeVendor({ vendor: 'uptimemonitoring', keys: [UM_OLD], clock: () => now });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'bearer', key: UM_OLD } } });
-    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimemonitoring', keys: [UM_OLD], clock: () => now }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'bearer', key: UM_OLD } } }));
+    bridge = stopAfterTest(await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     expect(await echo(bridge, 'before')).toBe('before');
     const sessionBefore = vendor.requests.at(-1)!.sessionId;
     expect(vendor.requests.at(-1)!.authorization).toBe(`Bearer ${UM_OLD}`);
@@ -58,9 +55,9 @@ describe('bridge lifecycle', () => {
   });
 
   it('revoke: later requests fail with a clear error, without reaching the vendor', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });
-    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }));
+    bridge = stopAfterTest(await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     expect(await echo(bridge, 'ok')).toBe('ok');
     agent.revoke('mcp-claude', "The key for 'mcp-claude' was removed in KeyBridge.");
     await new Promise((r) => setTimeout(r, 150));
@@ -76,9 +73,9 @@ describe('bridge lifecycle', () => {
   });
 
   it('session expiry is invisible: re-initialized and resent once, setup replayed', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });
-    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }));
+    bridge = stopAfterTest(await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     await bridge.client.setLoggingLevel('error');
     expect(await echo(bridge, 'one')).toBe('one');
     const [oldSession] = vendor.sessionIds;
@@ -110,14 +107,14 @@ describe('bridge lifecycle', () => {
   });
 
   it('agent errors at hello (unknown profile) become the initialize error', async () => {
-    agent = await startFakeAgent({ profiles: {} });
+    agent = stopAfterTest(await startFakeAgent({ profiles: {} }));
     await expect(startBridgeClient({ profile: 'mcp-cursor', agentSocket: agent.socketPath })).rejects.toThrow(
       "KeyBridge: No profile named 'mcp-cursor'. Open KeyBridge to add it.",
     );
   });
 
   it('packaged (ELECTRON_RUN_AS_NODE): waits for the app to come up, then serves', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] }));
     const dir = await mkdtemp(join(tmpdir(), 'kb-late-'));
     dirs.push(dir);
     const socketPath = join(dir, 'agent.sock');
@@ -126,15 +123,15 @@ describe('bridge lifecycle', () => {
       setTimeout(() => void startFakeAgent({ socketPath, profiles: { 'mcp-claude': { endpoint: vendor!.url, auth: 'x-api-key', key: UO_KEY } } }).then(resolve), 1500),
     );
     const starting = startBridgeClient({ profile: 'mcp-claude', agentSocket: socketPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
-    agent = await late;
-    bridge = await starting;
+    agent = stopAfterTest(await late);
+    bridge = stopAfterTest(await starting);
     expect(await echo(bridge, 'late but fine')).toBe('late but fine');
   });
 
   it('agent drop mid-session: keeps serving with its key and reconnects', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });
-    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }));
+    bridge = stopAfterTest(await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     expect(await echo(bridge, 'a')).toBe('a');
     agent.dropConnections();
     expect(await echo(bridge, 'b')).toBe('b');
@@ -149,9 +146,9 @@ describe('bridge lifecycle', () => {
   });
 
   it('profile removed while the agent was away: the re-hello answer stops it with a clear error', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });
-    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }));
+    bridge = stopAfterTest(await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     expect(await echo(bridge, 'a')).toBe('a');
     agent.dropConnections();
     agent.revoke('mcp-claude', 'unused: nobody is connected');
@@ -160,11 +157,10 @@ describe('bridge lifecycle', () => {
   });
 
   it('agent gone for good mid-session: still serving', async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } });
-    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+    vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [UO_KEY] }));
+    agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }));
+    bridge = stopAfterTest(await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
     await agent.close();
-    agent = undefined;
     for (let i = 0; i < 5; i++) expect(await echo(bridge, `n${i}`)).toBe(`n${i}`);
   });
 });

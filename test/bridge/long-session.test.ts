@@ -1,31 +1,21 @@
 // Many pipelined requests through the built bridge: each answered exactly once, in a session
 // that stays healthy (no listener warnings). The listener pile-up itself is measured in
 // abort-listeners.test.ts.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
-import { INITIALIZE, spawnBridge, type RawBridge } from '../support/bridge-process';
+import { describe, expect, it } from 'vitest';
+import { startFakeVendor } from '../support/fake-vendor';
+import { startFakeAgent } from '../support/fake-agent';
+import { INITIALIZE, spawnBridge } from '../support/bridge-process';
+import { stopAfterTest } from '../support/stop-after-test';
 
 const KEY = 'uo_test_long_session_ffffff06';
 const REQUESTS = 400;
 const IN_FLIGHT = 25;
 
-let vendor: FakeVendor | undefined;
-let agent: FakeAgent | undefined;
-let bridge: RawBridge | undefined;
-
-afterEach(async () => {
-  await bridge?.stop();
-  await agent?.close();
-  await vendor?.close();
-  bridge = agent = vendor = undefined;
-});
-
 describe('long session', () => {
   it(`${REQUESTS} pipelined requests: every one answered exactly once, no warnings`, async () => {
-    vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
-    agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } });
-    const b = (bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath, logLevel: 'warn' }));
+    const vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] }));
+    const agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } }));
+    const b = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath, logLevel: 'warn' }));
     b.send(INITIALIZE);
     await b.next((m) => m.id === 1 && !!m.result);
     b.send({ jsonrpc: '2.0', method: 'notifications/initialized' });

@@ -1,10 +1,11 @@
 // Each vendor failure, as the assistant sees it through the built bridge: a JSON-RPC error with
 // the request's id naming the profile, the status, the vendor's words and the fix; and the
 // same failure reported to the agent in a status frame.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeVendor, type FakeVendor, type FakeVendorKind } from '../support/fake-vendor';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
 import { INITIALIZE, spawnBridge, type RawBridge } from '../support/bridge-process';
+import { stopAfterTest } from '../support/stop-after-test';
 import type { AuthStyle } from '../../src-shared/agent-protocol';
 
 const UO_KEY = 'uo_test_errors_aaaaaaaaaaaa01';
@@ -14,17 +15,10 @@ let vendor: FakeVendor | undefined;
 let agent: FakeAgent | undefined;
 let bridge: RawBridge | undefined;
 
-afterEach(async () => {
-  await bridge?.stop();
-  await agent?.close();
-  await vendor?.close();
-  bridge = agent = vendor = undefined;
-});
-
 async function setUp(kind: FakeVendorKind, key: string, auth: AuthStyle, vendorKeys = [key]): Promise<RawBridge> {
-  vendor = await startFakeVendor({ vendor: kind, keys: vendorKeys });
-  agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth, key } } });
-  bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath });
+  vendor = stopAfterTest(await startFakeVendor({ vendor: kind, keys: vendorKeys }));
+  agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth, key } } }));
+  bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
   return bridge;
 }
 
@@ -72,11 +66,11 @@ describe('vendor errors through the bridge', () => {
     await bridge!.stop();
     vendor!.addKey(UO_KEY);
     vendor!.revokeKey(UO_KEY);
-    b = bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent!.socketPath });
+    b = bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent!.socketPath }));
     expect((await initializeError(b)).message).toBe(rejected(403, 'API key revoked'));
     await bridge.stop();
     agent!.pushCredentials('mcp-claude', { endpoint: vendor!.url, auth: 'bearer', key: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl' });
-    b = bridge = spawnBridge({ profile: 'mcp-claude', agentSocket: agent!.socketPath });
+    b = bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent!.socketPath }));
     expect((await initializeError(b)).message).toBe(rejected(401, 'JWT tokens are not accepted on /mcp; use an MCP API key'));
   });
 
@@ -102,7 +96,6 @@ describe('vendor errors through the bridge', () => {
     b.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     const url = vendor!.url;
     await vendor!.close();
-    vendor = undefined;
     b.send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
     expect((await b.next((m) => m.id === 2)).error).toMatchObject({
       code: -32000,
