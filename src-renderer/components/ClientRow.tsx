@@ -1,6 +1,7 @@
 // One assistant on the Clients screen: its state, the profiles it uses, and what can be done.
 import { useState } from 'react';
-import { api, messageOf, unwrap } from '../api';
+import { api, unwrap } from '../api';
+import { useAction } from '../hooks/useAction';
 import type { ClientView } from '../../src-shared/ipc-contract';
 import { InlineError } from './States';
 
@@ -23,21 +24,8 @@ export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: Client
   const unconnected = profiles.filter((name) => !client.profiles.includes(name));
   const [chosen, setChosen] = useState<string>('');
   const selected = unconnected.includes(chosen) ? chosen : (unconnected[0] ?? profiles[0] ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const tone = client.state === 'connected' ? 'ok' : client.state === 'error' || client.state === 'changed' ? 'bad' : 'neutral';
-
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (actionError) {
-      setError(messageOf(actionError));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <article className="card client-card" aria-labelledby={`client-${client.id}`}>

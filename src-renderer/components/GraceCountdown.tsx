@@ -1,8 +1,8 @@
 // UptimeMonitoring's ending of a rotation: the old key keeps working for a 5-minute grace
 // window, shown live, with "Roll back" while it lasts.
-import { useState } from 'react';
-import { api, messageOf, unwrap } from '../api';
+import { api, unwrap } from '../api';
 import { formatCountdown } from '../format';
+import { useAction } from '../hooks/useAction';
 import { useNow } from '../hooks/useNow';
 import type { PreviousKey, ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
@@ -20,20 +20,8 @@ export function GraceCountdown({ profile, previous, onRolledBack, onDone }: Grac
   const endsAt = previous.graceEndsAt ? Date.parse(previous.graceEndsAt) : now;
   const remaining = Math.max(0, endsAt - now);
   const graceMs = VENDORS[profile.vendor].graceMs ?? 5 * 60 * 1000;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const rollBack = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onRolledBack(await unwrap(api().profiles.rollback(profile.name)));
-    } catch (rollbackError) {
-      setError(messageOf(rollbackError));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const rollBack = () => run(async () => onRolledBack(await unwrap(api().profiles.rollback(profile.name))));
 
   if (remaining === 0) {
     return (

@@ -3,7 +3,8 @@
 // for it would only fail from then on, so they go too unless the user keeps them (e.g. to add
 // the profile again under the same name).
 import { useState } from 'react';
-import { api, messageOf, openLink, unwrap } from '../api';
+import { api, openLink, unwrap } from '../api';
+import { useAction } from '../hooks/useAction';
 import type { ClientView } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
@@ -22,23 +23,16 @@ interface RemoveKeyDialogProps {
 export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: RemoveKeyDialogProps) {
   const vendor = VENDORS[profile.vendor];
   const labels = clientsUsing.map((client) => client.label).join(', ');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [disconnect, setDisconnect] = useState(true);
 
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const remove = () =>
+    run(async () => {
       // Entries first: if a config cannot be written, the key is still there and nothing is lost.
       if (disconnect) for (const client of clientsUsing) await unwrap(api().clients.disconnect({ client: client.id, profile: profile.name }));
       await unwrap(api().profiles.remove(profile.name));
       onRemoved();
-    } catch (removeError) {
-      setError(messageOf(removeError));
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog title={`Remove ${profile.name}?`} onClose={onClose}>

@@ -1,7 +1,7 @@
 // UptimeObserver's ending of a rotation: the old key stays valid until the user revokes it in
 // the dashboard, so remind them, link there, and forget it once they confirm.
-import { useState } from 'react';
-import { api, messageOf, openLink, unwrap } from '../api';
+import { api, openLink, unwrap } from '../api';
+import { useAction } from '../hooks/useAction';
 import type { PreviousKey, ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
 import { InlineError } from './States';
@@ -15,20 +15,8 @@ interface RevokeReminderProps {
 
 export function RevokeReminder({ profile, previous, onConfirmed, onLater }: RevokeReminderProps) {
   const vendor = VENDORS[profile.vendor];
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onConfirmed(await unwrap(api().profiles.confirmRevoked(profile.name)));
-    } catch (confirmError) {
-      setError(messageOf(confirmError));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, setError, run } = useAction();
+  const confirm = () => run(async () => onConfirmed(await unwrap(api().profiles.confirmRevoked(profile.name))));
 
   return (
     <div className="ending">

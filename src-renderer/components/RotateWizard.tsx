@@ -1,7 +1,8 @@
 // Rotate a profile's key: open the vendor's dashboard, paste the new key, verify and switch;
 // then the vendor's own ending (revoke reminder, grace countdown, or nothing to do).
 import { useState } from 'react';
-import { api, messageOf, openLink, unwrap } from '../api';
+import { api, openLink, unwrap } from '../api';
+import { useAction } from '../hooks/useAction';
 import { EMPTY_KEY, entryProblem, toKeySource, type KeyEntry } from '../keyEntry';
 import type { ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
@@ -18,8 +19,7 @@ interface RotateWizardProps {
 export function RotateWizard({ profile, onClose }: RotateWizardProps) {
   const vendor = VENDORS[profile.vendor];
   const [entry, setEntry] = useState<KeyEntry>(EMPTY_KEY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   // Opened while an earlier rotation still has its old key around: go straight to its ending.
   const [ending, setEnding] = useState<Ending | null>(profile.previous ? { kind: 'rotated', profile } : null);
   const problem = entryProblem(entry, profile.vendor, profile.keyPrefix);
@@ -27,17 +27,11 @@ export function RotateWizard({ profile, onClose }: RotateWizardProps) {
   const rotate = async () => {
     const key = toKeySource(entry);
     if (!key || problem) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const rotated = await unwrap(api().profiles.rotate({ name: profile.name, key }));
       setEntry(EMPTY_KEY);
       setEnding({ kind: 'rotated', profile: rotated });
-    } catch (rotateError) {
-      setError(messageOf(rotateError));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
