@@ -1,5 +1,11 @@
 // The redactor every log line and outbound message goes through: vendor-shaped keys, bearer
 // values, X-API-Key values and any key the caller knows become [redacted].
+//
+// Prefixes alone are not enough: a custom key (any shape) that a server echoes in an error
+// body carries no known prefix. Callers that hold keys (the vault, the headless agent) pass
+// them as `known`; each is redacted as written, JSON-escaped (once or twice: a body quoted in
+// a message quoted again), URL-encoded, and where a message was cut short ("…" or the end of
+// the text) in the middle of it.
 
 export const REDACTED = '[redacted]';
 
@@ -9,12 +15,96 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/(\bx-api-key["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${REDACTED}`],
 ];
 
+/** Shorter known values are not redacted (keys are at least 8 characters: key-format.ts). */
+export const MIN_SECRET_LENGTH = 4;
+/** A cut-off piece of a key this long or longer is redacted at a cut (see redactCut). */
+const MIN_PIECE_LENGTH = 6;
+/** Where messages are shortened: vendor-errors.ts ends them with "…"; others with "...". */
+const CUT_MARKS = ['…', '...'];
+
 /** Redacts known shapes, plus each of `known` (keys the caller holds) wherever it appears. */
 export function redact(text: string, known: Iterable<string> = []): string {
   let out = text;
-  for (const secret of known) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  // Longest first: a key that contains another is redacted whole.
+  const secrets = [...new Set(known)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  for (const secret of secrets) {
+    for (const form of writtenForms(secret)) {
+      if (out.includes(form)) out = out.split(form).join(REDACTED);
+    }
   }
+  for (const secret of secrets) out = redactCut(out, secret);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/** A redactor over a set of keys that may change (the vault's): `(text) => redact(text, keys())`. */
+export type Redactor = (text: string) => string;
+
+/** Every string inside `value` (arrays and plain objects, keys and values) passed through
+ * `redactText`; everything else as it was. A new value: `value` is not changed. */
+export function redactDeep<T>(value: T, redactText: Redactor): T {
+  return walk(value, redactText) as T;
+}
+
+function walk(value: unknown, redactText: Redactor): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map((item) => walk(item, redactText));
+  if (value !== null && typeof value === 'object') {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactText(k), walk(v, redactText)]));
+  }
+  return value;
+}
+
+/** How a key may appear in a message: as is, JSON-escaped (once, twice, with `\/`), URL-encoded. */
+function writtenForms(secret: string): string[] {
+  const json = (s: string) => JSON.stringify(s).slice(1, -1);
+  const once = json(secret);
+  const forms = [secret, once, json(once), once.replace(/\//g, '\\/'), encodeURIComponent(secret)];
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A message shortened to fit may end with the first part of a key ("…sk-test-custom-12…"), and
+ * a tail kept of a longer text may start with the last part of one. Redacts a piece of
+ * `secret` of MIN_PIECE_LENGTH or more that starts the key and ends at a cut mark or the end
+ * of the text, or ends the key and starts at a cut mark or the start of the text. A masked
+ * key (`<prefix>…<last 4>`) is left alone: what follows its "…" is the key's own ending.
+ */
+function redactCut(text: string, secret: string): string {
+  let out = text;
+  const tail = secret.slice(-4);
+  for (const at of cutPositions(out, 'ends')) {
+    const mark = CUT_MARKS.find((m) => out.startsWith(m, at));
+    if (mark && out.startsWith(tail, at + mark.length)) continue;
+    // The earliest start, so the longest piece: out[from, at) equal to the key's beginning.
+    for (let from = Math.max(0, at - secret.length + 1); from <= at - MIN_PIECE_LENGTH; from++) {
+      if (out[from] === secret[0] && secret.startsWith(out.slice(from, at))) {
+        out = `${out.slice(0, from)}${REDACTED}${out.slice(at)}`;
+        break;
+      }
+    }
+  }
+  for (const at of cutPositions(out, 'starts')) {
+    // The latest end, so the longest piece: out[at, to) equal to the key's ending.
+    const last = secret[secret.length - 1];
+    for (let to = Math.min(out.length, at + secret.length - 1); to >= at + MIN_PIECE_LENGTH; to--) {
+      if (out[to - 1] === last && secret.endsWith(out.slice(at, to))) {
+        out = `${out.slice(0, at)}${REDACTED}${out.slice(to)}`;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Where a cut may be: before each mark and at the end ('ends'), or after each mark and at the
+ * start ('starts'); from the back, so a replacement keeps the positions before it valid. */
+function cutPositions(text: string, side: 'ends' | 'starts'): number[] {
+  const positions = new Set<number>([side === 'ends' ? text.length : 0]);
+  for (const mark of CUT_MARKS) {
+    for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) positions.add(side === 'ends' ? i : i + mark.length);
+  }
+  return [...positions].sort((a, b) => b - a);
 }
