@@ -1,5 +1,6 @@
 // Builds the Node-side targets with esbuild: the bridge as ONE self-contained CommonJS file
-// (no node_modules at run time, fast start), the main process and the sandboxed preload.
+// (no node_modules at run time, fast start), the main process, the sandboxed preload and the
+// headless agent (dist/agent.js, also one self-contained file).
 // The renderer is built by Vite (`vite build`), see vite.config.mts.
 import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
@@ -41,7 +42,8 @@ async function buildBridge() {
   });
 }
 
-// `node scripts/build.mjs bridge main` builds only those targets; no argument builds all.
+// `node scripts/build.mjs bridge main` builds only those targets (bridge, main, preload, agent);
+// no argument builds all.
 const wanted = new Set(process.argv.slice(2));
 const only = (name, options) => (wanted.size === 0 || wanted.has(name) ? build(options) : null);
 
@@ -52,6 +54,16 @@ await Promise.all([
     entryPoints: ['src-main/shell/main.ts'],
     outfile: 'dist/main.js',
     external: ['electron'],
+    define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
+  }),
+  // The headless agent (src-main/headless): one file, run with plain Node.
+  only('agent', {
+    ...common,
+    entryPoints: ['src-main/headless/main.ts'],
+    outfile: 'dist/agent.js',
+    // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow.
+    mainFields: ['module', 'main'],
+    banner: { js: '#!/usr/bin/env node' },
     define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
   }),
   only('preload', {
