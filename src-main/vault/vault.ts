@@ -3,13 +3,14 @@
 // rules (DESIGN.md): the old key is kept, encrypted, until it is revoked (UptimeObserver) or
 // its grace window ends (UptimeMonitoring); custom profiles keep nothing.
 import type { z } from 'zod';
-import { authStyleSchema, type CredentialsFrame, type NetworkSettings } from '../../src-shared/agent-protocol';
+import { authStyleSchema, type NetworkSettings } from '../../src-shared/agent-protocol';
 import type { StorageStatus } from '../../src-shared/ipc-contract';
 import { checkKey } from '../../src-shared/key-format';
 import { addProfileInputSchema, endpointSchema, type AddProfileInput, type ProbeResult, type ProfileView } from '../../src-shared/profile';
+import { redact, redactDeep } from '../../src-shared/redact';
 import { VENDORS } from '../../src-shared/vendors';
 import type { CredentialSource, CredentialsLookup, KeyEvent, KeyEventListener } from '../agent/credential-source';
-import { probeEndpoint, type Probe } from '../probe/probe';
+import { probeEndpoint, type Probe } from '../upstream/probe';
 import { openDocumentStore, type DocumentStore } from './document-store';
 import { createListeners, type Unsubscribe } from './listeners';
 import { systemClock, type Cipher, type Clock, type StoreBackend, type TimerHandle } from './ports';
@@ -72,6 +73,13 @@ export interface Vault extends CredentialSource {
   problems(): VaultProblem[];
   subscribe(listener: (profiles: ProfileView[]) => void): Unsubscribe;
   subscribeProblems(listener: (problem: VaultProblem) => void): Unsubscribe;
+  /**
+   * `text` with every key this vault has held in this process redacted (added, rotated,
+   * decrypted, the kept previous keys; removed ones too), besides the vendor-shaped ones. For
+   * whatever leaves the vault's owner: the activity log, notifications, IPC answers. The keys
+   * themselves stay in memory only, never stored.
+   */
+  redact(text: string): string;
   /** Stops the grace-window timers. */
   close(): void;
 }
@@ -91,6 +99,16 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   const problems: VaultProblem[] = [];
   const unreadable = new Set<string>();
   const graceTimers = new Map<string, TimerHandle>();
+  /** Every plain key seen in this process, to redact with; in memory only. */
+  const seenKeys = new Set<string>();
+  const remember = (key: string) => {
+    seenKeys.add(key);
+    return key;
+  };
+  const redactText = (text: string) => redact(text, seenKeys);
+  /** A probe's answer with every key redacted: a server may echo the key it was sent in its
+   * error body (or anywhere), and the answer is stored, shown and returned. */
+  const redactedProbe = (result: ProbeResult): ProbeResult => redactDeep(result, redactText);
   let encryptionAvailable = await isAvailable(cipher);
 
   const raise = (level: VaultProblem['level'], message: string) => {
@@ -152,6 +170,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   const decrypt = async (profile: StoredProfile): Promise<string | null> => {
     try {
       const { key, reseal } = await openKey(cipher, profile.key);
+      remember(key);
       if (reseal) {
         // The keychain rotated its own key: store the key sealed anew (skipped if it changed meanwhile).
         const sealed = await sealKey(cipher, key, profile.keyPrefix);
@@ -173,13 +192,17 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     }
   };
 
-  const runProbe = (profile: Pick<StoredProfile, 'name' | 'endpoint' | 'auth'>, key: string) =>
-    probe({ profile: profile.name, endpoint: profile.endpoint, auth: profile.auth, key }, { timeoutMs: options.probeTimeoutMs, network: settings.get().network });
+  /** Probes with `key`; the answer is redacted with every key seen (`key` among them). */
+  const runProbe = async (profile: Pick<StoredProfile, 'name' | 'endpoint' | 'auth'>, key: string) => {
+    remember(key);
+    const result = await probe({ profile: profile.name, endpoint: profile.endpoint, auth: profile.auth, key }, { timeoutMs: options.probeTimeoutMs, network: settings.get().network });
+    return redactedProbe(result);
+  };
 
   const checkedKey = (raw: string, profile: Pick<StoredProfile, 'vendor' | 'keyPrefix'>) => {
     const check = checkKey(raw, profile.vendor, profile.keyPrefix);
     if (!check.ok) throw new VaultError(check.message);
-    return check.key;
+    return remember(check.key);
   };
 
   // ---- grace windows --------------------------------------------------------------------
@@ -208,7 +231,11 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   // ---- opening: keys that no longer decrypt, grace windows that ended while closed -------
 
   if (encryptionAvailable) {
-    for (const profile of profiles()) await decrypt(profile);
+    for (const profile of profiles()) {
+      await decrypt(profile);
+      // The kept previous key still works at the vendor: redact it too.
+      if (profile.previous) await openKey(cipher, profile.previous).then(({ key }) => remember(key), () => undefined);
+    }
   }
   for (const profile of profiles()) scheduleGrace(profile);
 
@@ -294,7 +321,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
           try {
             return { profile: p.name, result: await vault.verify(p.name) };
           } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = redactText(error instanceof Error ? error.message : String(error));
             return { profile: p.name, result: { ok: false as const, status: null, message, at: iso() } };
           }
         }),
@@ -340,7 +367,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       const previous = profile.previous;
       if (!previous) throw new VaultError(`'${name}' has no previous key to go back to.`);
       try {
-        await openKey(cipher, previous);
+        remember((await openKey(cipher, previous)).key);
       } catch {
         throw new VaultError(`The previous key of '${name}' can no longer be decrypted; it cannot be restored.`);
       }
@@ -392,7 +419,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     subscribe: profilesChanged.subscribe,
     subscribeProblems: problemRaised.subscribe,
 
-    async credentialsFor(name): Promise<CredentialsLookup> {
+    async credentialsFor(name, options = {}): Promise<CredentialsLookup> {
       const profile = profiles().find((p) => p.name === name);
       if (!profile) return { ok: false, code: 'unknown-profile', message: `No profile named '${name}'. Open KeyBridge to add it.` };
       if (profile.paused) return { ok: false, code: 'denied', message: pausedMessage(name) };
@@ -413,25 +440,18 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
       }
       const current = profiles().find((p) => p.name === name);
       // Rotated, paused or removed while decrypting: answer for the profile as it is now.
-      if (!current || current.key.fingerprint !== profile.key.fingerprint || current.paused) return vault.credentialsFor(name);
-      try {
-        commit(name, (p) => ({ ...p, lastUsedAt: iso() }));
-        changed();
-      } catch (error) {
-        // Recording "last used" is bookkeeping: a bridge still gets its key on a full disk.
-        raise('warning', error instanceof Error ? error.message : String(error));
+      if (!current || current.key.fingerprint !== profile.key.fingerprint || current.paused) return vault.credentialsFor(name, options);
+      if (options.record !== false) {
+        try {
+          commit(name, (p) => ({ ...p, lastUsedAt: iso() }));
+          changed();
+        } catch (error) {
+          // Recording "last used" is bookkeeping: a session still starts on a full disk.
+          raise('warning', error instanceof Error ? error.message : String(error));
+        }
       }
       const network = networkFor();
-      const frame: CredentialsFrame = {
-        type: 'credentials',
-        profile: name,
-        endpoint: current.endpoint,
-        auth: current.auth,
-        key,
-        keyId: current.key.fingerprint,
-        ...(network ? { network } : {}),
-      };
-      return { ok: true, frame };
+      return { ok: true, credentials: { endpoint: current.endpoint, auth: current.auth, key, keyId: current.key.fingerprint, ...(network ? { network } : {}) } };
     },
 
     onKeyEvent(listener) {
@@ -440,6 +460,8 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
         keyListeners.delete(listener);
       };
     },
+
+    redact: redactText,
 
     close() {
       for (const name of [...graceTimers.keys()]) cancelGraceTimer(name);

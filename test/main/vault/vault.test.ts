@@ -130,7 +130,7 @@ describe('rotation, as each vendor works', () => {
     );
     expect(events).toEqual([{ type: 'credentials', profile: 'mcp-claude' }]);
     const lookup = await vault.credentialsFor('mcp-claude');
-    expect(lookup.ok && lookup.frame).toMatchObject({ key: UO_KEY2, keyId: view.key?.fingerprint, auth: 'x-api-key', endpoint: v.url });
+    expect(lookup.ok && lookup.credentials).toMatchObject({ key: UO_KEY2, keyId: view.key?.fingerprint, auth: 'x-api-key', endpoint: v.url });
 
     await expect(vault.rotate('mcp-claude', 'uo_test_cccccccccccc5e6f')).rejects.toThrow(/First revoke the old key uo_…1a2b/);
     const confirmed = await vault.confirmRevoked('mcp-claude');
@@ -198,7 +198,7 @@ describe('rotation, as each vendor works', () => {
     expect(back.previous).toBeNull();
     expect(events).toEqual([{ type: 'credentials', profile: 'mcp-claude' }]);
     const lookup = await vault.credentialsFor('mcp-claude');
-    expect(lookup.ok && lookup.frame.key).toBe(UO_KEY2);
+    expect(lookup.ok && lookup.credentials.key).toBe(UO_KEY2);
   });
 });
 
@@ -231,11 +231,11 @@ describe('removal, pause, settings and hygiene', () => {
     expect(events.map((e) => e.type)).toEqual(['revoked', 'credentials']);
 
     const plain = await vault.credentialsFor('mcp-claude');
-    expect(plain.ok && plain.frame.network).toBeUndefined();
+    expect(plain.ok && plain.credentials.network).toBeUndefined();
     expect(vault.get('mcp-claude').lastUsedAt).toBe('2026-11-23T10:00:00.000Z');
     vault.settings.update({ network: { proxy: 'http://proxy:3128', noProxy: 'localhost' } });
     const proxied = await vault.credentialsFor('mcp-claude');
-    expect(proxied.ok && proxied.frame.network).toEqual({ proxy: 'http://proxy:3128', noProxy: 'localhost' });
+    expect(proxied.ok && proxied.credentials.network).toEqual({ proxy: 'http://proxy:3128', noProxy: 'localhost' });
   });
 
   it('keeps settings and decisions, validated, across restarts', async () => {
@@ -319,11 +319,11 @@ describe('storage trouble', () => {
     const stored = () => (JSON.parse(fileText()) as { profiles: { key: { ciphertext: string; fingerprint: string } }[] }).profiles[0]!.key;
     const before = stored();
     cipher.askReEncrypt = true;
-    expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: true, frame: { key: UO_KEY } });
+    expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: true, credentials: { key: UO_KEY } });
     expect(stored().ciphertext).not.toBe(before.ciphertext);
     expect(stored().fingerprint).toBe(before.fingerprint);
     cipher.askReEncrypt = false;
-    expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: true, frame: { key: UO_KEY } });
+    expect(await vault.credentialsFor('mcp-claude')).toMatchObject({ ok: true, credentials: { key: UO_KEY } });
   });
 
   it('moves a corrupt store aside, starts clean and reports it', async () => {
