@@ -21,30 +21,32 @@ export type CliResult =
 
 export const HELP = `Usage: keybridge-agent --profiles <file> [options]
 
-KeyBridge's agent without the tray: serves the agent socket that KeyBridge bridges
-connect to, with the keys from a JSON file of profiles. The agent attaches the key
-to each request to the profile's MCP endpoint; no bridge or client ever receives it.
+KeyBridge's agent without the tray. It serves the agent socket that KeyBridge
+bridges connect to, with the keys from a JSON file of profiles, and attaches the
+key to each request to the profile's MCP endpoint: no bridge or other client of
+the socket ever receives a key.
 
-No approval prompts: like ssh-agent, every process running as the same user may use
-every profile in the file. Run it only as the user the assistants run as.
+No approval prompts: like ssh-agent, every process running as the same user may
+use every profile in the file. Run it only as the user the assistants run as.
 
 Options:
   --profiles <file>    JSON file of profiles (required; see below)
-  --socket <path>      socket to listen on (default: $${AGENT_SOCKET_ENV}, else
-                       the tray's per-user default, ~/.keybridge/run/agent.sock)
-  --log-level <level>  error | warn | info | debug (default: info); logs go to stderr,
-                       keys never appear in them
+  --socket <path>      socket to listen on (default: $${AGENT_SOCKET_ENV},
+                       else the tray's default, ~/.keybridge/run/agent.sock)
+  --log-level <level>  error | warn | info | debug (default: info)
+                       logs go to stderr; keys never appear in them
   --version            print the version
   --help               print this help
 
-The profiles file must be owned by you and readable by you only (chmod 600); a
-symbolic link is refused (pass the real file). Its shape:
+The profiles file must be owned by you and readable by you only (chmod 600);
+a symbolic link is refused (pass the real file). Its shape:
 
   {
     "profiles": {
       "uptime": { "endpoint": "https://mcp.uptimeobserver.com/mcp",
                   "auth": "x-api-key", "key": "uo_..." },
-      "local":  { "endpoint": "http://127.0.0.1:8080/mcp", "auth": "bearer", "key": "..." }
+      "local":  { "endpoint": "http://127.0.0.1:8080/mcp",
+                  "auth": "bearer", "key": "..." }
     },
     "network": { "proxy": "http://proxy:3128", "noProxy": "localhost",
                  "extraCaCerts": "/path/to/ca.pem" }
@@ -52,14 +54,16 @@ symbolic link is refused (pass the real file). Its shape:
 
   auth      "x-api-key" (X-API-Key header) or "bearer" (Authorization: Bearer)
   endpoint  https, or http only for this machine (localhost, 127.0.0.0/8, ::1)
-  network   optional, applies to every profile
+  network   optional; applies to every profile
 
-Edits to the file apply within a second, without a restart: a changed key is used
-from the next request, a removed profile's sessions get an error. An edit that
-makes the file invalid is reported here and the last valid profiles stay in use.
+Edits to the file apply within a second, without a restart: a changed key is
+used from the next request; a removed profile's sessions get an error. An edit
+that makes the file invalid is reported here, and the last valid profiles stay
+in use.
 
-Exit status: 0 after SIGTERM/SIGINT, 1 if another agent already answers on the
-socket or the socket cannot be taken, 2 for bad flags or an unusable profiles file.
+Exit status: 0 after SIGTERM, SIGINT or SIGHUP; 1 if another agent already
+answers on the socket or the socket cannot be taken; 2 for bad flags or an
+unusable profiles file.
 `;
 
 const flagsSchema = z.object({

@@ -2,7 +2,7 @@
 // with no approval prompts (same-user trust, as ssh-agent), and the file watched so that
 // edits apply without a restart.
 import { resolve } from 'node:path';
-import { startAgent, type Agent, type AgentActivity } from '../agent';
+import { allowAll, startAgent, type Agent, type AgentActivity } from '../agent';
 import { createFileCredentials, type FileCredentials, type ProfilesChange } from './file-credentials';
 import type { Logger } from './log';
 import { readProfilesFile, type ReadResult } from './profiles-file';
@@ -49,7 +49,13 @@ export async function startHeadlessAgent(options: HeadlessAgentOptions): Promise
   const agent = await startAgent({
     socketPath: options.socketPath,
     credentials,
+    // No approval prompts and no peer lookup: every process of this user may use the file's
+    // profiles (as ssh-agent), so asking the OS who connected (a run of `ss` per hello) would
+    // only cost start-up time.
+    policy: allowAll,
+    identify: async () => ({ verified: false, reason: 'headless agent: same-user trust, the peer is not looked up' }),
     onActivity: (event: AgentActivity) => logActivity(log, event),
+    log: { warn: log.warn, info: log.info, debug: log.debug, debugEnabled: log.level === 'debug' },
   });
 
   /** The problem last reported, so that a file that stays invalid is reported once. */

@@ -4,6 +4,7 @@ import { redact } from '../../src-shared/redact';
 import { LOG_LEVELS, type LogLevel } from './cli';
 
 export interface Logger {
+  readonly level: LogLevel;
   error(message: string): void;
   warn(message: string): void;
   info(message: string): void;
@@ -22,5 +23,5 @@ export function createLogger(
     const oneLine = message.replace(/\s*[\r\n]+\s*/g, ' ');
     write(`${now().toISOString()} ${lineLevel.padEnd(5)} ${redact(oneLine, secrets())}\n`);
   };
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+  return { level, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
