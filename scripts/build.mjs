@@ -2,7 +2,6 @@
 // (no node_modules at run time, fast start), the main process, the sandboxed preload and the
 // headless agent (dist/agent.js, also one self-contained file).
 // The renderer is built by Vite (`vite build`), see vite.config.mts.
-import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
 import { pureSchemas } from './pure-schemas.mjs';
 
@@ -18,29 +17,15 @@ const common = {
 
 const version = JSON.parse(await (await import('node:fs/promises')).readFile('package.json', 'utf8')).version;
 
-/** The bridge: bundled in memory, then embedded in a small loader that compiles it with V8's
- * code cache (src-bridge/code-cache-loader.ts). Still ONE file that needs no node_modules. */
-async function buildBridge() {
-  const inner = await build({
-    ...common,
-    entryPoints: ['src-bridge/main.ts'],
-    write: false,
-    outfile: 'dist/bridge-inner.js',
-    minify: true,
-    plugins: [pureSchemas],
-    define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
-  });
-  const source = inner.outputFiles[0].text;
-  const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  await build({
-    ...common,
-    entryPoints: ['src-bridge/code-cache-loader.ts'],
-    outfile: 'dist/bridge.js',
-    minify: true,
-    define: { __BRIDGE_SOURCE__: JSON.stringify(source), __BRIDGE_SOURCE_ID__: JSON.stringify(id) },
-    banner: { js: '#!/usr/bin/env node' },
-  });
-}
+/** The bridge: ONE small CommonJS file that needs no node_modules (no SDK, no HTTP: a pipe). */
+const bridge = {
+  ...common,
+  entryPoints: ['src-bridge/main.ts'],
+  outfile: 'dist/bridge.js',
+  minify: true,
+  define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
+  banner: { js: '#!/usr/bin/env node' },
+};
 
 // `node scripts/build.mjs bridge main` builds only those targets (bridge, main, preload, agent);
 // no argument builds all.
@@ -48,12 +33,14 @@ const wanted = new Set(process.argv.slice(2));
 const only = (name, options) => (wanted.size === 0 || wanted.has(name) ? build(options) : null);
 
 await Promise.all([
-  wanted.size === 0 || wanted.has('bridge') ? buildBridge() : null,
+  only('bridge', bridge),
   only('main', {
     ...common,
     entryPoints: ['src-main/shell/main.ts'],
     outfile: 'dist/main.js',
     external: ['electron'],
+    // The SDK builds ~300 schemas at load; keep only those the agent uses.
+    plugins: [pureSchemas],
     define: { __KEYBRIDGE_VERSION__: JSON.stringify(version) },
   }),
   // The headless agent (src-main/headless): one file, run with plain Node.
@@ -61,6 +48,7 @@ await Promise.all([
     ...common,
     entryPoints: ['src-main/headless/main.ts'],
     outfile: 'dist/agent.js',
+    plugins: [pureSchemas],
     // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow.
     mainFields: ['module', 'main'],
     banner: { js: '#!/usr/bin/env node' },

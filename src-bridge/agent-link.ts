@@ -1,170 +1,119 @@
-// The bridge's side of agent protocol v1: connect, say hello, apply credentials/revoked/error
-// frames, send status frames, and reconnect with backoff if the socket drops, keeping
-// whatever credentials it already has.
+// One connection to the agent at a time (docs/agent-protocol.md): connect, say hello, wait for
+// `ready` or an error frame, then carry MCP lines both ways. What to do when it fails or drops
+// is the pipe's decision (pipe.ts); this only reports it.
 import { connect, type Socket } from 'node:net';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeAgentFrame, encodeFrame, type HelloFrame, type StatusFrame } from '../src-shared/agent-protocol';
-import { createLineSplitter } from '../src-shared/line-splitter';
-import type { CredentialsState } from './credentials';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeAgentFrame, encodeFrame, type ErrorFrame, type HelloFrame } from '../src-shared/agent-protocol';
 import type { Logger } from './log';
 
-const BACKOFF_FIRST_MS = 200;
-const BACKOFF_MAX_MS = 5000;
-/** How long hello waits for the assistant's name (from its initialize) before going without it. */
-const NAME_WAIT_MS = 1000;
-
-export interface AgentClientOptions {
-  socketPath: string;
-  profile: string;
-  version: string;
-  state: CredentialsState;
-  log: Logger;
-  /** Called after each hello (to resend status). */
-  onConnected?: () => void;
+export interface AgentLinkEvents {
+  /** Connected; the pipe answers with hello() when it knows what to say. */
+  connected(): void;
+  /** The connection could not be made (nothing listens, or refused). */
+  unreachable(code: string): void;
+  ready(): void;
+  refused(frame: ErrorFrame): void;
+  /** MCP bytes from the agent, after ready. */
+  data(chunk: Buffer): void;
+  /** The connection ended after it was made (the agent quit, crashed, or closed after refusing). */
+  closed(wasReady: boolean): void;
 }
 
-export class AgentClient {
+export class AgentLink {
   private socket: Socket | null = null;
-  private connected = false;
-  private closed = false;
-  private delayMs = BACKOFF_FIRST_MS;
-  private timer: NodeJS.Timeout | null = null;
-  /** Attempts that failed to connect since the last success (0 once connected). */
-  failedAttempts = 0;
-  private readonly attemptListeners = new Set<() => void>();
-  /** The assistant's name from its initialize (clientInfo.name); null until known. */
-  private clientName: string | null = null;
-  private helloSent = false;
-  private nameTimer: NodeJS.Timeout | null = null;
+  private isReady = false;
+  /** Bytes of the handshake reply not yet ending in a newline. */
+  private pending = Buffer.alloc(0);
 
-  constructor(private readonly options: AgentClientOptions) {}
+  constructor(
+    private readonly socketPath: string,
+    private readonly log: Logger,
+    private readonly on: AgentLinkEvents,
+  ) {}
 
-  get isConnected(): boolean {
-    return this.connected;
+  get ready(): boolean {
+    return this.isReady;
   }
 
-  start(): void {
-    this.attempt();
+  get busy(): boolean {
+    return this.socket !== null;
   }
 
-  /** Resolves after the next connection attempt settles (connected or failed). */
-  nextAttempt(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.attemptListeners.delete(done);
-        resolve();
-      };
-      this.attemptListeners.add(done);
+  connect(): void {
+    if (this.socket) return;
+    const socket = connect(this.socketPath);
+    this.socket = socket;
+    this.isReady = false;
+    this.pending = Buffer.alloc(0);
+    let connected = false;
+    socket.once('connect', () => {
+      connected = true;
+      this.log.debug(`agent: connected to ${this.socketPath}`);
+      this.on.connected();
+    });
+    socket.on('data', (chunk: Buffer) => (this.isReady ? this.on.data(chunk) : this.handshake(chunk)));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (!connected) this.log.debug(`agent: cannot connect to ${this.socketPath} (${error.code ?? error.message})`);
+      else this.log.warn(`agent: connection error (${error.code ?? error.message})`);
+    });
+    socket.on('close', () => {
+      const wasReady = this.isReady;
+      this.socket = null;
+      this.isReady = false;
+      if (connected) this.on.closed(wasReady);
+      else this.on.unreachable('unreachable');
     });
   }
 
-  /** Skips the remaining backoff and tries again now (e.g. right after starting the app). */
-  retryNow(): void {
-    if (this.connected || this.closed || this.socket) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.delayMs = BACKOFF_FIRST_MS;
-    this.attempt();
+  hello(profile: string, extra: Omit<HelloFrame, 'type' | 'v' | 'profile'>): void {
+    this.socket?.write(encodeFrame({ type: 'hello', v: PROTOCOL_VERSION, profile, ...extra }));
   }
 
-  /** The assistant's name, for hello (the tray shows it and may refuse a client). */
-  identify(name: string): void {
-    if (this.clientName !== null) return;
-    this.clientName = name.slice(0, 200) || 'unknown';
-    this.sayHello();
+  /** One MCP message line (without its newline). */
+  send(line: string): void {
+    if (this.isReady) this.socket?.write(`${line}\n`);
   }
 
-  /** Sends a status frame if connected; returns whether it was sent. */
-  sendStatus(frame: StatusFrame): boolean {
-    if (!this.connected || !this.socket || !this.helloSent) return false;
-    this.socket.write(encodeFrame(frame));
-    return true;
+  /** Half-close: the assistant is done sending; the agent answers what is outstanding, then closes. */
+  end(): void {
+    this.socket?.end();
   }
 
   close(): void {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.nameTimer) clearTimeout(this.nameTimer);
     this.socket?.destroy();
   }
 
-  private sayHello(): void {
-    if (!this.connected || !this.socket || this.helloSent || this.clientName === null) return;
-    if (this.nameTimer) clearTimeout(this.nameTimer);
-    this.nameTimer = null;
-    const { profile, version } = this.options;
-    const hello: HelloFrame = {
-      type: 'hello',
-      v: PROTOCOL_VERSION,
-      profile,
-      client: { name: this.clientName, pid: process.ppid },
-      bridge: { version, pid: process.pid },
-    };
-    this.socket.write(encodeFrame(hello));
-    this.helloSent = true;
-    this.options.onConnected?.();
-  }
-
-  private settleAttempt(): void {
-    for (const listener of [...this.attemptListeners]) listener();
-  }
-
-  private attempt(): void {
-    const { socketPath, profile, state, log } = this.options;
-    const socket = connect(socketPath);
-    this.socket = socket;
-    socket.setEncoding('utf8');
-    const splitter = createLineSplitter({
-      maxLength: MAX_FRAME_BYTES,
-      onOverflow: () => log.warn('agent sent an over-long frame; ignored'),
-      onLine: (line) => {
-        if (line.trim() === '') return;
-        const decoded = decodeAgentFrame(line);
-        if (decoded.kind === 'malformed') log.warn(`agent sent a malformed frame (${decoded.reason}); ignored`);
-        if (decoded.kind !== 'frame') return;
-        const frame = decoded.frame;
-        if (frame.type !== 'error' && frame.profile !== profile) return;
-        if (frame.type === 'error') log.warn(`agent: ${frame.code}: ${frame.message}`);
-        else log.info(frame.type === 'credentials' ? `agent: credentials for '${profile}' (${frame.keyId})` : `agent: ${frame.message}`);
-        state.apply(frame);
-      },
-    });
-    socket.on('connect', () => {
-      this.connected = true;
-      this.helloSent = false;
-      this.failedAttempts = 0;
-      this.delayMs = BACKOFF_FIRST_MS;
-      log.debug(`agent: connected to ${socketPath}`);
-      if (this.clientName !== null) this.sayHello();
-      else {
-        this.nameTimer = setTimeout(() => {
-          this.clientName ??= 'unknown';
-          this.sayHello();
-        }, NAME_WAIT_MS);
-        this.nameTimer.unref();
+  private handshake(chunk: Buffer): void {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const nl = this.pending.indexOf(0x0a);
+    if (nl === -1) {
+      if (this.pending.length > MAX_FRAME_BYTES) {
+        this.log.warn('agent: over-long handshake frame; disconnecting');
+        this.socket?.destroy();
       }
-      this.settleAttempt();
-    });
-    socket.on('data', (chunk: string) => splitter.push(chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (!this.connected) log.debug(`agent: cannot connect to ${socketPath} (${error.code ?? error.message})`);
-      else log.warn(`agent: connection error (${error.code ?? error.message})`);
-    });
-    socket.on('close', () => {
-      const wasConnected = this.connected;
-      this.connected = false;
-      this.socket = null;
-      if (wasConnected) log.warn('agent: connection lost; keeping current credentials and reconnecting');
-      else {
-        this.failedAttempts++;
-        this.settleAttempt();
-      }
-      if (this.closed) return;
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.attempt();
-      }, this.delayMs);
-      this.timer.unref();
-      this.delayMs = Math.min(this.delayMs * 2, BACKOFF_MAX_MS);
-    });
+      return;
+    }
+    const line = this.pending.toString('utf8', 0, nl);
+    const rest = this.pending.subarray(nl + 1);
+    this.pending = Buffer.alloc(0);
+    const decoded = decodeAgentFrame(line);
+    if (decoded.kind !== 'frame') {
+      this.log.warn(`agent: unexpected reply to hello (${decoded.kind === 'malformed' ? decoded.reason : 'unknown type'}); disconnecting`);
+      this.socket?.destroy();
+      return;
+    }
+    const frame = decoded.frame;
+    if (frame.type === 'error') return this.on.refused(frame);
+    if (frame.v !== PROTOCOL_VERSION) {
+      this.on.refused({
+        type: 'error',
+        code: 'unsupported-version',
+        message: `KeyBridge speaks agent protocol v${frame.v}; this bridge speaks v${PROTOCOL_VERSION}. Restart the assistant (and KeyBridge, if it was just updated).`,
+      });
+      this.socket?.destroy();
+      return;
+    }
+    this.isReady = true;
+    this.on.ready();
+    if (rest.length > 0) this.on.data(rest);
   }
 }

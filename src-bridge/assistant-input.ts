@@ -1,26 +1,46 @@
-// The assistant's side: JSON-RPC lines on stdin, protocol frames (and nothing else) on stdout.
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+// The assistant's side, inbound: JSON-RPC lines on stdin, bounded, checked. Lines that are not
+// JSON-RPC are answered here and never forwarded; a batch is split into its messages.
 import { createLineSplitter } from '../src-shared/line-splitter';
-import { REDACTED } from '../src-shared/redact';
-import { INVALID_REQUEST, PARSE_ERROR, errorResponse, type ErrorResponse } from './errors';
+import { INVALID_REQUEST, PARSE_ERROR, errorResponse, type ErrorResponse, type JsonRpcId } from '../src-shared/jsonrpc-errors';
 
 /** Longest line accepted from the assistant (characters); longer ones are answered -32700. */
 export const MAX_STDIN_LINE = 32 * 1024 * 1024;
 
-export interface StdinHandlers {
-  message(message: JSONRPCMessage): void;
+export type JsonRpcMessage =
+  | { jsonrpc: '2.0'; method: string; id?: JsonRpcId; params?: unknown }
+  | { jsonrpc: '2.0'; id: JsonRpcId; result: unknown }
+  | { jsonrpc: '2.0'; id: JsonRpcId | null; error: unknown };
+
+export interface InputHandlers {
+  /** One message, and its text as it goes to the agent (the assistant's own line when it was
+   * a single message). */
+  message(message: JsonRpcMessage, line: string): void;
   /** A line that is not JSON-RPC: answer it. */
   invalid(response: ErrorResponse): void;
   end(): void;
 }
 
-export function readStdin(input: NodeJS.ReadableStream, handlers: StdinHandlers, maxLine = MAX_STDIN_LINE): void {
-  const one = (value: unknown) => {
-    // zod at the boundary, but the original object is forwarded so nothing is stripped.
-    if (JSONRPCMessageSchema.safeParse(value).success) handlers.message(value as JSONRPCMessage);
+const isId = (id: unknown): id is JsonRpcId => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+
+/** The JSON-RPC 2.0 shapes, checked by hand: the bridge loads no schema library at start-up. */
+export function asJsonRpc(value: unknown): JsonRpcMessage | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return null;
+  if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null)) return null;
+  if (typeof m.method === 'string') return m.id === undefined || isId(m.id) ? (m as JsonRpcMessage) : null;
+  if ('result' in m) return isId(m.id) ? (m as JsonRpcMessage) : null;
+  if (typeof m.error === 'object' && m.error !== null) return isId(m.id) || m.id === null ? (m as JsonRpcMessage) : null;
+  return null;
+}
+
+export function readAssistant(input: NodeJS.ReadableStream, handlers: InputHandlers, maxLine = MAX_STDIN_LINE): void {
+  const one = (value: unknown, line: string | null) => {
+    const message = asJsonRpc(value);
+    if (message) handlers.message(message, line ?? JSON.stringify(value));
     else {
       const id = (value as { id?: unknown } | null)?.id;
-      handlers.invalid(errorResponse(typeof id === 'string' || typeof id === 'number' ? id : null, INVALID_REQUEST, 'Invalid JSON-RPC message'));
+      handlers.invalid(errorResponse(isId(id) ? id : null, INVALID_REQUEST, 'Invalid JSON-RPC message'));
     }
   };
   const splitter = createLineSplitter({
@@ -35,9 +55,9 @@ export function readStdin(input: NodeJS.ReadableStream, handlers: StdinHandlers,
         handlers.invalid(errorResponse(null, PARSE_ERROR, 'Parse error: not JSON'));
         return;
       }
-      if (!Array.isArray(value)) one(value);
+      if (!Array.isArray(value)) one(value, line);
       else if (value.length === 0) handlers.invalid(errorResponse(null, INVALID_REQUEST, 'Invalid Request: empty batch'));
-      else for (const item of value) one(item);
+      else for (const item of value) one(item, null);
     },
   });
   input.setEncoding('utf8');
@@ -47,28 +67,4 @@ export function readStdin(input: NodeJS.ReadableStream, handlers: StdinHandlers,
     if (rest.trim()) splitter.push(`${rest}\n`);
     handlers.end();
   });
-}
-
-/** Libuv (so Node, so the assistant's SDK) reads a pipe at most 64 KiB at a time. */
-const READ_CHUNK = 64 * 1024;
-let padding: string | null = null;
-
-export interface Output {
-  /** Writes `message` now, in order. `ownRead`: make sure it cannot arrive in the same read
-   * as anything written before it (see Forwarder). */
-  write(message: unknown, ownRead?: boolean): void;
-}
-
-/** Writes each message to the assistant at once, one write per message, in order, with the
- * outbound guard: any key this bridge holds, found verbatim, becomes [redacted]. */
-export function createOutput(stream: NodeJS.WritableStream, keys: readonly string[]): Output {
-  return {
-    write(message, ownRead = false) {
-      let line = JSON.stringify(message);
-      for (const key of keys) if (line.includes(key)) line = line.split(key).join(REDACTED);
-      // JSON whitespace longer than one read: whatever came before ends in an earlier read.
-      if (ownRead) line = `{${(padding ??= ' '.repeat(READ_CHUNK))}${line.slice(1)}`;
-      stream.write(`${line}\n`);
-    },
-  };
 }

@@ -1,6 +1,6 @@
 // Command-line flags: parsed with node:util parseArgs, then checked with zod.
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AGENT_SOCKET_ENV } from '../src-shared/agent-socket-path';
 import { profileNameSchema } from '../src-shared/agent-protocol';
 
@@ -22,8 +22,9 @@ export type CliResult =
 
 export const HELP = `Usage: keybridge-bridge --profile <name> [options]
 
-The KeyBridge stdio MCP bridge. An assistant launches it; it forwards MCP to the
-profile's remote endpoint with the key KeyBridge keeps for it.
+The KeyBridge stdio MCP bridge. An assistant launches it; it passes MCP between the
+assistant and KeyBridge, which talks to the profile's remote endpoint with the key.
+The bridge never holds the key.
 
 Options:
   --profile <name>     KeyBridge profile to use (required)
@@ -34,18 +35,22 @@ Options:
 `;
 
 const flagsSchema = z.object({
-  profile: profileNameSchema.optional(),
-  agent: z.string().trim().min(1, 'needs a socket path').optional(),
-  'log-level': z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
-  version: z.boolean().optional(),
-  help: z.boolean().optional(),
+  profile: z.optional(profileNameSchema),
+  agent: z.optional(z.string().check(z.trim(), z.minLength(1, 'needs a socket path'))),
+  'log-level': z.optional(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  version: z.optional(z.boolean()),
+  help: z.optional(z.boolean()),
 });
+
+/** Chromium switches an AppImage's AppRun may put before our arguments on hosts without
+ * unprivileged user namespaces; they mean nothing to the bridge. */
+const HOST_SWITCHES = new Set(['--no-sandbox']);
 
 export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliResult {
   let values: unknown;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: argv.filter((arg) => !HOST_SWITCHES.has(arg)),
       options: {
         profile: { type: 'string' },
         agent: { type: 'string' },

@@ -1,85 +1,32 @@
-// Entry point of dist/bridge.js: the stdio MCP bridge an assistant launches.
+// Entry point of dist/bridge.js: the stdio MCP bridge an assistant launches. A pipe between the
+// assistant's stdio and KeyBridge's agent (docs/agent-protocol.md): no key, no HTTP, no SDK.
 import { homedir, userInfo } from 'node:os';
 import { agentSocketPath } from '../src-shared/agent-socket-path';
-import { AgentClient } from './agent-client';
-import { createAuthFetch } from './auth-fetch';
+import { readAssistant } from './assistant-input';
+import { AssistantOutput } from './assistant-output';
 import { HELP, parseCli, type BridgeOptions } from './cli';
-import { CredentialsState } from './credentials';
-import { Forwarder } from './forwarder';
 import { createLogger } from './log';
-import { createReadiness, credentialsProblem } from './readiness';
-import { StreamGuard } from './stream-guard';
-import { UpstreamSession } from './session';
-import { StatusReporter } from './status-reporter';
-import { createOutput, readStdin } from './stdio';
-
-const SHUTDOWN_GRACE_MS = 3000;
+import { Pipe } from './pipe';
 
 function run(options: BridgeOptions): void {
-  const { profile } = options;
-  const state = new CredentialsState();
-  const log = createLogger(options.logLevel, () => state.keys);
+  const log = createLogger(options.logLevel);
   const socketPath =
-    options.agentSocket ??
-    agentSocketPath({ platform: process.platform, homeDir: homedir(), username: safeUsername(), env: process.env });
-
-  const agent: AgentClient = new AgentClient({
-    socketPath,
-    profile,
-    version: __KEYBRIDGE_VERSION__,
-    state,
-    log,
-    onConnected: () => status.resend(),
-  });
-  const status = new StatusReporter(profile, (frame) => agent.sendStatus(frame));
-  const guard = new StreamGuard();
-  const output = createOutput(process.stdout, state.keys);
-  const fetch = createAuthFetch({
-    credentials: () => state.current,
-    guard,
-    log,
-    noCredentialsMessage: () => credentialsProblem(profile, state) ?? `KeyBridge has no key for '${profile}' right now.`,
-  });
-  let forwarder: Forwarder | null = null;
-  const upstream = new UpstreamSession({ state, fetch, guard, log, onMessage: (message) => forwarder?.fromServer(message) });
-  forwarder = new Forwarder({
-    profile,
-    state,
-    upstream,
-    guard,
-    status,
-    log,
-    output,
-    ready: createReadiness({ profile, state, agent, env: process.env, log }),
-  });
-  const f = forwarder;
+    options.agentSocket ?? agentSocketPath({ platform: process.platform, homeDir: homedir(), username: safeUsername(), env: process.env });
+  let pipe: Pipe | null = null;
+  const output = new AssistantOutput(process.stdout, (id) => pipe?.answered(id));
+  pipe = new Pipe({ profile: options.profile, socketPath, version: __KEYBRIDGE_VERSION__, env: process.env, log, output });
+  const p = pipe;
 
   let stopping = false;
   const shutdown = (why: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${why}: closing the upstream session`);
-    const exit = () => {
-      status.stop();
-      agent.close();
-      process.exit(0);
-    };
-    setTimeout(exit, SHUTDOWN_GRACE_MS).unref();
-    upstream.close().then(exit, exit);
+    log.info(`${why}: ending the session`);
+    p.end(() => process.exit(0));
   };
-
-  agent.start();
-  // Node loads its fetch implementation on first use (~50 ms): do it while the agent looks up
-  // and decrypts the key, instead of after, when the assistant's initialize is waiting on it.
-  setImmediate(() => new Headers());
-  readStdin(process.stdin, {
-    message: (message) => {
-      if ('method' in message && message.method === 'initialize') {
-        const name = (message.params as { clientInfo?: { name?: unknown } } | undefined)?.clientInfo?.name;
-        agent.identify(typeof name === 'string' ? name : 'unknown');
-      }
-      f.fromAssistant(message);
-    },
+  p.start();
+  readAssistant(process.stdin, {
+    message: (message, line) => p.fromAssistant(message, line),
     invalid: (response) => output.write(response),
     end: () => shutdown('stdin closed'),
   });
@@ -89,11 +36,12 @@ function run(options: BridgeOptions): void {
   process.stdout.on('error', () => shutdown('stdout closed'));
 }
 
+/** The login name for the per-user socket; where there is no passwd entry (containers), the uid. */
 function safeUsername(): string {
   try {
     return userInfo().username;
   } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'user';
+    return String(process.getuid?.() ?? process.env.USER ?? process.env.USERNAME ?? 'user');
   }
 }
 

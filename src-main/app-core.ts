@@ -6,6 +6,7 @@
 import os from 'node:os';
 import Conf from 'conf';
 import { agentSocketPath } from '../src-shared/agent-socket-path';
+import { APPROVAL_TOKEN_ENV } from '../src-shared/agent-protocol';
 import type { ClientView, Finding, SessionView, Settings, TestConnectionResult } from '../src-shared/ipc-contract';
 import type { ProfileView } from '../src-shared/profile';
 import { ClientsService, launcherPath, writeLauncher, type ClientStatus } from './clients';
@@ -20,7 +21,7 @@ import { createGraceReminders } from './core/grace-reminders';
 import { createNotices } from './core/notices';
 import type { LoginItem } from './core/login-item';
 import type { AppCore } from './core/types';
-import type { Probe } from './probe/probe';
+import type { Probe } from './upstream/probe';
 import { createVault, systemClock, VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, type Cipher, type Clock, type StoreBackend } from './vault';
 
 export interface Notification {
@@ -120,12 +121,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
     enabled: () => vault.settings.get().approvalPrompts,
     ask: options.askApproval,
     onAsk: ({ client, profile }) => {
-      activity.record('info', profile, `${client} asks to use '${profile}'.`);
-      options.notify({ title: 'A new app asks for a key', body: `${client} wants to use '${profile}'. Allow or deny it in KeyBridge.` });
+      activity.record('info', profile, `${client.name} asks to use '${profile}'.`);
+      options.notify({ title: 'An app asks for a key', body: `${client.name} wants to use '${profile}'. Allow or deny it in KeyBridge.` });
     },
     onDecided: ({ client, profile }, allowed, how) => {
       if (how === 'prompts-off' || how === 'remembered') return;
-      activity.record(allowed ? 'info' : 'warning', profile, `${client} was ${allowed ? 'allowed' : 'denied'} '${profile}' (${how}).`);
+      activity.record(allowed ? 'info' : 'warning', profile, `${client.name} was ${allowed ? 'allowed' : 'denied'} '${profile}' (${how}).`);
     },
   });
 
@@ -222,7 +223,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
       },
       testConnection: async (name): Promise<TestConnectionResult> => {
         vault.get(name);
-        const result = await clients.testConnection(name);
+        if (!agent) throw new Error('KeyBridge is still starting; try again in a moment.');
+        // The bridge we start gets a one-time token instead of a prompt.
+        const result = await clients.testConnection(name, { env: { [APPROVAL_TOKEN_ENV]: agent.issueToken(name) } });
         return result.ok
           ? { ok: true, serverName: result.serverName, serverVersion: result.serverVersion, toolCount: result.toolCount, roundTripMs: result.latencyMs }
           : { ok: false, message: result.message };
@@ -327,9 +330,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
       agent = await startAgent({
         socketPath,
         credentials: vault,
-        // A bridge whose parent is this process is our own "Test connection": no prompt.
-        policy: async (client, profile) =>
-          client.pid === process.pid || (await approval({ client: client.name, profile, clientPid: client.pid })) ? 'allow' : 'deny',
+        policy: async (request) => ((await approval(request)) ? 'allow' : 'deny'),
         now: () => clock.now(),
         onActivity: (event) => activity.record(event.level, event.profile, event.message),
       });

@@ -3,7 +3,8 @@
 // exposes one named action per invoke channel and one subscription per event channel.
 // No result ever carries a raw key: keys travel renderer → main only.
 import { z } from 'zod';
-import { networkSettingsSchema, profileNameSchema, upstreamStateSchema, lastErrorSchema } from './agent-protocol';
+import { profileNameSchema } from './agent-protocol';
+import { networkSettingsSchema } from './endpoint';
 import { addProfileInputSchema, endpointSchema, probeResultSchema, profileViewSchema } from './profile';
 import { vendorIdSchema } from './vendors';
 
@@ -45,6 +46,16 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
+export const upstreamStateSchema = z.enum(['connecting', 'ok', 'failing']);
+export type UpstreamState = z.infer<typeof upstreamStateSchema>;
+
+export const lastErrorSchema = z.object({
+  status: z.number().int().nullable(),
+  message: z.string().max(2000),
+  at: z.string(),
+});
+export type LastError = z.infer<typeof lastErrorSchema>;
+
 export const sessionViewSchema = z.object({
   id: z.string(),
   profile: profileNameSchema,
@@ -60,7 +71,7 @@ export type SessionView = z.infer<typeof sessionViewSchema>;
 export const activityEventSchema = z.object({
   at: z.string(),
   level: z.enum(['info', 'warning', 'error']),
-  profile: profileNameSchema.nullable(),
+  profile: z.nullable(profileNameSchema),
   /** Already redacted by main. */
   message: z.string(),
 });
@@ -193,7 +204,7 @@ export const eventContract = {
   'settings:changed': settingsSchema,
   'notices:changed': z.array(noticeSchema),
   /** The tray asked the window to show a screen (e.g. "Add key…", "Rotate <profile>…"). */
-  'ui:navigate': z.object({ screen: z.enum(['keys', 'clients', 'activity', 'settings']), action: z.enum(['add-key', 'rotate']).nullable(), profile: profileNameSchema.nullable() }),
+  'ui:navigate': z.object({ screen: z.enum(['keys', 'clients', 'activity', 'settings']), action: z.enum(['add-key', 'rotate']).nullable(), profile: z.nullable(profileNameSchema) }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventChannel = keyof typeof eventContract;

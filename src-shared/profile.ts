@@ -1,7 +1,8 @@
 // Profiles as the user and the UI see them. The vault keeps its own stored shape; outside
 // the vault a key appears only masked (`uo_…9f3a`) with a fingerprint (`sha256:` + 8 hex).
 import { z } from 'zod';
-import { authStyleSchema, profileNameSchema } from './agent-protocol';
+import { profileNameSchema } from './agent-protocol';
+import { authStyleSchema } from './endpoint';
 import { vendorIdSchema } from './vendors';
 
 export { profileNameSchema };

@@ -1,7 +1,7 @@
 // The two first-class vendors and the custom profile, as their public docs describe them
 // (DESIGN.md, "The vendors").
 import { z } from 'zod';
-import type { AuthStyle } from './agent-protocol';
+import type { AuthStyle } from './endpoint';
 
 export const vendorIdSchema = z.enum(['uptimeobserver', 'uptimemonitoring', 'custom']);
 export type VendorId = z.infer<typeof vendorIdSchema>;

@@ -64,8 +64,12 @@ export function ensurePrivateDir(dir: string): void {
   if (uid !== undefined && stat.uid !== uid) {
     throw new AgentSocketError(`${dir} belongs to another user; KeyBridge will not put its socket there.`);
   }
-  // Ours but too open (created by an older version, or by hand): tighten it.
-  if ((stat.mode & 0o777) !== SOCKET_DIR_MODE) chmodSync(dir, SOCKET_DIR_MODE);
+  // Ours but open to others: someone may have planted or watched things there. Refuse rather
+  // than tighten it, so the user looks at it.
+  if ((stat.mode & 0o077) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    throw new AgentSocketError(`${dir} is open to other users (mode ${mode}); KeyBridge will not put its socket there. Run: chmod 700 '${dir}'`);
+  }
 }
 
 /** True when something accepts a connection on the socket (a live agent). */

@@ -1,23 +1,33 @@
-// The agent: the tray's side of the agent socket. Serves many bridges at once, answers each
-// hello through the access policy and the vault, pushes new credentials on rotation and
-// `revoked` on removal, and keeps the live per-bridge session view.
-import type { Server } from 'node:net';
+// The agent: KeyBridge's side of the agent socket (docs/agent-protocol.md). Serves many
+// bridges at once; for each, decides through the access policy whether it may use the profile,
+// then carries its MCP session to the vendor with the key, which never leaves this process.
+// Key changes (rotate, remove, pause) apply to the sessions in progress.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Server, Socket } from 'node:net';
 import type { SessionView } from '../../src-shared/ipc-contract';
 import type { Unsubscribe } from '../vault/listeners';
+import { createFetchPool } from '../upstream/auth-fetch';
+import { silentLog, type UpstreamLog } from '../upstream/log';
 import { listenOnAgentSocket } from './agent-socket';
-import { allowAll, serveBridge, type AccessPolicy, type AgentActivity, type BridgeConnection, type ConnectionLimits } from './bridge-connection';
+import { serveBridge, type AgentActivity, type BridgeConnection, type ConnectionLimits } from './bridge-connection';
+import { allowAll, type AccessPolicy } from './client-identity';
 import type { CredentialSource, KeyEvent } from './credential-source';
+import { identifyPeer, type PeerIdentity } from './peer-identity';
 import { createSessionRegistry } from './session-view';
 
 export interface AgentOptions {
   socketPath: string;
   credentials: CredentialSource;
-  /** Default: allow every client. */
+  /** Default: allow every client (the headless agent: same-user trust, as ssh-agent). */
   policy?: AccessPolicy;
+  /** Who is on the other end of a connection; default: ask the OS (peer-identity.ts). */
+  identify?: (socket: Socket) => Promise<PeerIdentity>;
   limits?: Partial<ConnectionLimits> & { maxConnections?: number };
   now?: () => number;
   /** Connections, refusals, failing upstreams — for the activity log (keys never appear). */
   onActivity?: (event: AgentActivity) => void;
+  /** Diagnostics of the upstream sessions (the caller redacts). */
+  log?: UpstreamLog;
 }
 
 export interface Agent {
@@ -26,32 +36,56 @@ export interface Agent {
   subscribe(listener: (sessions: SessionView[]) => void): Unsubscribe;
   /** Bridges connected right now (with or without a session). */
   connectionCount(): number;
+  /** A one-time token that lets one bridge KeyBridge starts itself skip the prompt (Test connection). */
+  issueToken(profile: string): string;
   /** Stops listening, disconnects every bridge and removes the socket file. */
   close(): Promise<void>;
 }
 
 export const DEFAULT_LIMITS: ConnectionLimits & { maxConnections: number } = {
-  maxBufferedBytes: 256 * 1024,
+  // Large enough for a few 10 MB results queued to a slow bridge, small enough to bound one
+  // that never reads.
+  maxBufferedBytes: 64 * 1024 * 1024,
   helloTimeoutMs: 10_000,
+  drainMs: 5_000,
   maxConnections: 512,
 };
 
-/** Takes the socket and serves; throws AgentAlreadyRunningError when another agent answers. */
+const TOKEN_TTL_MS = 60_000;
+
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const policy = options.policy ?? allowAll;
+  const log = options.log ?? silentLog;
   const now = options.now ?? Date.now;
   const activity = options.onActivity ?? (() => undefined);
   const sessions = createSessionRegistry();
   const connections = new Map<string, BridgeConnection>();
+  const pool = createFetchPool(log);
+  const tokens = new Map<string, { profile: string; expires: number }>();
   let counter = 0;
+
+  const spendToken = (token: string, profile: string): boolean => {
+    for (const [candidate, grant] of tokens) {
+      if (grant.expires < now()) tokens.delete(candidate);
+      else if (candidate.length === token.length && timingSafeEqual(Buffer.from(candidate), Buffer.from(token))) {
+        tokens.delete(candidate);
+        return grant.profile === profile;
+      }
+    }
+    return false;
+  };
 
   const server: Server = await listenOnAgentSocket(options.socketPath, (socket) => {
     const id = `b${++counter}`;
     const connection = serveBridge(socket, {
       id,
       credentials: options.credentials,
-      policy,
+      source: options.credentials,
+      policy: options.policy ?? allowAll,
+      identify: options.identify ?? ((s) => identifyPeer(s)),
+      spendToken,
+      pool,
+      log,
       sessions,
       limits,
       now,
@@ -61,14 +95,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     connections.set(id, connection);
   });
   server.maxConnections = limits.maxConnections;
+  // Load the upstream path (undici, the SDK's transport) now rather than on the first hello.
+  void pool.fetchFor(undefined).catch(() => undefined);
 
   const onKeyEvent = async (event: KeyEvent) => {
-    const bridges = [...connections.values()].filter((c) => c.profile === event.profile);
+    const affected = [...connections.values()].flatMap((c) => (c.session?.profile === event.profile ? [c.session] : []));
     if (event.type === 'revoked') {
-      for (const bridge of bridges) bridge.send({ type: 'revoked', profile: event.profile, message: event.message });
+      for (const session of affected) session.revoke(event.message);
       return;
     }
-    await Promise.all(bridges.map((bridge) => bridge.refresh()));
+    await Promise.all(affected.map((session) => session.refresh()));
   };
   const stopListening = options.credentials.onKeyEvent(onKeyEvent);
 
@@ -77,11 +113,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     sessions: sessions.list,
     subscribe: sessions.subscribe,
     connectionCount: () => connections.size,
+    issueToken(profile) {
+      const token = randomBytes(24).toString('hex');
+      tokens.set(token, { profile, expires: now() + TOKEN_TTL_MS });
+      return token;
+    },
     async close() {
       stopListening();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const connection of connections.values()) connection.close();
       await closed;
+      await pool.close();
     },
   };
 }

@@ -1,20 +1,23 @@
-// What the agent needs from the vault: credentials for a profile (decrypted on demand), and
-// the key changes it must push to connected bridges.
-import type { AgentErrorCode, CredentialsFrame } from '../../src-shared/agent-protocol';
+// What the agent needs from whoever keeps the keys (the tray's vault, or the headless agent's
+// profiles file): credentials for a profile, decrypted on demand, and the changes that affect
+// sessions in progress.
+import type { AgentErrorCode } from '../../src-shared/agent-protocol';
+import type { UpstreamCredentials } from '../upstream/credentials';
 
-export type CredentialsLookup = { ok: true; frame: CredentialsFrame } | { ok: false; code: AgentErrorCode; message: string };
+export type CredentialsLookup = { ok: true; credentials: UpstreamCredentials } | { ok: false; code: AgentErrorCode; message: string };
 
-/** `credentials`: push fresh credentials to the profile's bridges (rotate, rollback, resume,
- * endpoint change). `revoked`: tell them the key is gone (remove, pause). */
+/** `credentials`: the profile's key, endpoint or network changed (rotate, rollback, resume,
+ * edit): sessions take the new ones for their next request. `revoked`: the key is gone
+ * (remove, pause): sessions answer every request with `message`. */
 export type KeyEvent = { type: 'credentials'; profile: string } | { type: 'revoked'; profile: string; message: string };
 
 /** May return a promise: the vault awaits every listener, so when rotate() resolves the
- * connected bridges have been sent their new credentials. */
+ * sessions in progress already use the new key. */
 export type KeyEventListener = (event: KeyEvent) => void | Promise<void>;
 
 export interface CredentialSource {
   has(profile: string): boolean;
-  /** Decrypts the key and records the use (lastUsedAt). */
-  credentialsFor(profile: string): Promise<CredentialsLookup>;
+  /** Decrypts the key; records the use (lastUsedAt) unless `record` is false. */
+  credentialsFor(profile: string, options?: { record?: boolean }): Promise<CredentialsLookup>;
   onKeyEvent(listener: KeyEventListener): () => void;
 }

@@ -6,7 +6,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ProbeResult } from '../../src-shared/profile';
 import { redact } from '../../src-shared/redact';
-import { probeSuccess } from '../probe/probe-success';
+import { probeSuccess } from '../upstream/probe-success';
 import type { BridgeEntry } from './bridge-entry';
 
 export interface TestConnectionOptions {
@@ -14,13 +14,16 @@ export interface TestConnectionOptions {
   timeoutMs?: number;
   /** Told to the bridge in initialize, as an assistant names itself. */
   clientName?: string;
+  /** Added to the entry's environment (the one-time approval token). */
+  env?: Record<string, string>;
 }
 
 /** Runs the entry and reports the server's name, version, tool count and round-trip time, or
  * the bridge's error (the vendor's words, already mapped by the bridge). Always stops the child. */
 export async function testConnection(entry: BridgeEntry, options: TestConnectionOptions = {}): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: entry.env, stderr: 'pipe' });
+  const env = options.env ? { ...entry.env, ...options.env } : entry.env;
+  const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);

@@ -1,24 +1,24 @@
 // The approval prompt on top of the agent's access policy, like 1Password's SSH agent: the
-// first time a client app asks for a profile, the user chooses Allow once / Always allow /
-// Deny. Remembered decisions answer without asking; concurrent requests from the same client
-// for the same profile share one prompt.
+// first time an assistant asks for a profile, the user chooses Allow once / Always allow /
+// Deny. Decisions are keyed on the assistant's executable path as the OS reports it
+// (src-main/agent/peer-identity.ts) — never on a name the client gives itself. A client the
+// OS cannot vouch for is offered Allow once only, and nothing about it is remembered.
+import type { BridgeClient } from '../agent';
 import type { SettingsService } from '../vault';
 
-export type ApprovalAnswer = 'allow-once' | 'always' | 'deny';
+/** `dismiss`: Esc or the window closed — denied this time, not remembered. */
+export type ApprovalAnswer = 'allow-once' | 'always' | 'deny' | 'dismiss';
 
 export interface AccessRequest {
-  client: string;
+  client: BridgeClient;
   profile: string;
-  /** The client app's pid as its bridge reports it: "Allow once" covers that app process
-   * (its bridge may reconnect); without a pid it covers this one request. */
-  clientPid: number | null;
 }
 
 export interface ApprovalOptions {
   decisions: SettingsService['decisions'];
   /** The "approval prompts" setting. */
   enabled: () => boolean;
-  /** Shows the prompt (a native dialog in the app). */
+  /** Shows the prompt (a dialog in the app); unverified clients get no "Always allow". */
   ask: (request: AccessRequest) => Promise<ApprovalAnswer>;
   /** Told before a prompt is shown (notification + activity log). */
   onAsk: (request: AccessRequest) => void;
@@ -29,33 +29,41 @@ export interface ApprovalOptions {
 export type ApprovalPolicy = (request: AccessRequest) => Promise<boolean>;
 
 export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided }: ApprovalOptions): ApprovalPolicy {
+  /** "Allow once" covers that assistant process (its bridge may reconnect), by verified pid. */
   const allowedOnce = new Set<string>();
   const pending = new Map<string, Promise<ApprovalAnswer>>();
   return async (request) => {
-    const { client, profile, clientPid } = request;
+    const { client, profile } = request;
     if (!enabled()) {
       onDecided(request, true, 'prompts-off');
       return true;
     }
-    const remembered = decisions.find(client, profile);
-    if (remembered) {
-      onDecided(request, remembered === 'allow', 'remembered');
-      return remembered === 'allow';
+    const exe = client.verified ? client.exe : null;
+    if (exe) {
+      const remembered = decisions.find(exe, profile);
+      if (remembered) {
+        onDecided(request, remembered === 'allow', 'remembered');
+        return remembered === 'allow';
+      }
     }
-    const onceKey = clientPid === null ? null : JSON.stringify([client, profile, clientPid]);
+    const onceKey = exe && client.pid !== null ? JSON.stringify([exe, client.pid, profile]) : null;
     if (onceKey && allowedOnce.has(onceKey)) return true;
-    const askKey = JSON.stringify([client, profile]);
-    let answer = pending.get(askKey);
+    // Concurrent requests from the same verified assistant share one prompt; unverified ones never do.
+    const askKey = exe ? JSON.stringify([exe, profile]) : null;
+    let answer = askKey ? pending.get(askKey) : undefined;
     if (!answer) {
       onAsk(request);
-      answer = ask(request).finally(() => pending.delete(askKey));
-      pending.set(askKey, answer);
+      const asked = ask(request);
+      answer = askKey ? asked.finally(() => pending.delete(askKey)) : asked;
+      if (askKey) pending.set(askKey, answer);
     }
-    const chosen = await answer;
-    if (chosen === 'always') decisions.remember(client, profile, 'allow');
-    if (chosen === 'deny') decisions.remember(client, profile, 'deny');
+    let chosen = await answer;
+    if (!exe && chosen === 'always') chosen = 'allow-once';
+    if (exe && chosen === 'always') decisions.remember(exe, profile, 'allow');
+    if (exe && chosen === 'deny') decisions.remember(exe, profile, 'deny');
     if (chosen === 'allow-once' && onceKey) allowedOnce.add(onceKey);
-    onDecided(request, chosen !== 'deny', chosen);
-    return chosen !== 'deny';
+    const allowed = chosen === 'allow-once' || chosen === 'always';
+    onDecided(request, allowed, chosen);
+    return allowed;
   };
 }

@@ -1,10 +1,11 @@
 // Native notifications and the approval dialog.
-import type { Dialog, Notification as NotificationType, NotificationConstructorOptions } from 'electron';
+import type { BrowserWindow, Dialog, MessageBoxOptions, Notification as NotificationType, NotificationConstructorOptions } from 'electron';
 import type { Notification } from '../app-core';
 import type { AccessRequest, ApprovalAnswer } from '../core/approval';
 
-export const APPROVAL_BUTTONS = ['Allow once', 'Always allow', 'Deny'] as const;
-const ANSWERS: readonly ApprovalAnswer[] = ['allow-once', 'always', 'deny'];
+/** The last button is the one Esc and closing the dialog choose: not now, not remembered. */
+export const APPROVAL_BUTTONS = ['Allow once', 'Always allow', 'Deny', 'Not now'] as const;
+export const UNVERIFIED_BUTTONS = ['Allow once', 'Deny', 'Not now'] as const;
 
 export interface NotificationModule {
   new (options: NotificationConstructorOptions): NotificationType;
@@ -20,20 +21,36 @@ export function notifier(NotificationClass: NotificationModule, iconPath: string
   };
 }
 
-/** Asks whether a client app may use a profile; Esc or closing the dialog denies. */
-export function approvalDialog(dialog: Pick<Dialog, 'showMessageBox'>): (request: AccessRequest) => Promise<ApprovalAnswer> {
-  return async ({ client, profile }) => {
-    const { response } = await dialog.showMessageBox({
+/** The prompt's text: the friendly name, the verified path and the pid each on one line, and
+ * what the client calls itself (already cut to one printable line by the agent). */
+export function approvalText({ client, profile }: AccessRequest): Pick<MessageBoxOptions, 'message' | 'detail'> {
+  const lines = client.verified
+    ? [`App: ${client.name}`, `Path: ${client.exe ?? 'unknown'}`, `Process: ${client.pid ?? 'unknown'}`]
+    : ['Unverified: the system did not say which app is asking, so this can be allowed once only.'];
+  if (client.claimedName) lines.push(`Calls itself: ${client.claimedName}`);
+  lines.push('', 'KeyBridge uses the key on the app’s behalf; the app never receives it. "Always allow" remembers your answer; you can revoke it in Settings → Approvals.');
+  return { message: `${client.name} wants to use the key '${profile}'.`, detail: lines.join('\n') };
+}
+
+/** Asks whether an assistant may use a profile; Esc or closing the dialog denies this time only. */
+export function approvalDialog(
+  dialog: Pick<Dialog, 'showMessageBox'>,
+  parent: () => BrowserWindow | null = () => null,
+): (request: AccessRequest) => Promise<ApprovalAnswer> {
+  return async (request) => {
+    const buttons = request.client.verified ? APPROVAL_BUTTONS : UNVERIFIED_BUTTONS;
+    const answers: readonly ApprovalAnswer[] = request.client.verified ? ['allow-once', 'always', 'deny', 'dismiss'] : ['allow-once', 'deny', 'dismiss'];
+    const options: MessageBoxOptions = {
       type: 'question',
       title: 'KeyBridge',
-      message: `${client} wants to use the key '${profile}'.`,
-      detail:
-        'KeyBridge will give the key to the bridge this app started. "Always allow" remembers your answer; you can revoke it in Settings → Approvals.',
-      buttons: [...APPROVAL_BUTTONS],
+      ...approvalText(request),
+      buttons: [...buttons],
       defaultId: 0,
-      cancelId: 2,
+      cancelId: buttons.length - 1,
       noLink: true,
-    });
-    return ANSWERS[response] ?? 'deny';
+    };
+    const window = parent();
+    const { response } = await (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
+    return answers[response] ?? 'dismiss';
   };
 }

@@ -1,11 +1,10 @@
-// A fetch for the probe that goes out the way the user set in KeyBridge (proxy, no-proxy
-// list, extra CA certificates), the same settings the bridges get in their credentials.
-// Electron's main process does not use the system proxy for Node's fetch, so without this a
-// key that works through a corporate proxy would fail to verify.
+// A fetch that goes out the way the user set in KeyBridge (proxy, no-proxy list, extra CA
+// certificates) over a bounded undici pool. Electron's main process does not use the system
+// proxy for Node's fetch, so without this a key that works through a corporate proxy would fail.
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { NetworkSettings } from '../../src-shared/agent-protocol';
+import type { NetworkSettings } from '../../src-shared/endpoint';
 
 export interface NetworkFetch {
   fetch: FetchLike;
@@ -15,9 +14,18 @@ export interface NetworkFetch {
 
 export class NetworkSettingsError extends Error {}
 
-/** Null when the settings ask for nothing special (the runtime's fetch will do). */
-export async function createNetworkFetch(network: NetworkSettings | undefined): Promise<NetworkFetch | null> {
-  if (!network?.proxy && !network?.extraCaCerts) return null;
+/** Sockets per origin, for every session of the agent together. The runtime's fetch opens one
+ * per request in flight (1,000 in flight = 1,000 sockets, and resets under load); undici's
+ * Agent queues beyond this. */
+export const MAX_UPSTREAM_CONNECTIONS = 64;
+
+/** Whether the settings ask for anything beyond the runtime's fetch. */
+export function needsNetworkFetch(network: NetworkSettings | undefined): boolean {
+  return !!(network?.proxy || network?.extraCaCerts);
+}
+
+/** Throws NetworkSettingsError when the extra CA file cannot be read. */
+export async function createNetworkFetch(network: NetworkSettings = {}): Promise<NetworkFetch> {
   let tls: { ca: string[] } | undefined;
   if (network.extraCaCerts) {
     try {
@@ -28,14 +36,16 @@ export async function createNetworkFetch(network: NetworkSettings | undefined): 
     }
   }
   const undici = await import('undici');
+  const connections = MAX_UPSTREAM_CONNECTIONS;
   const dispatcher = network.proxy
     ? new undici.EnvHttpProxyAgent({
         httpProxy: network.proxy,
         httpsProxy: network.proxy,
         noProxy: network.noProxy ?? '',
+        connections,
         ...(tls ? { connect: tls, requestTls: tls } : {}),
       })
-    : new undici.Agent(tls ? { connect: tls } : {});
+    : new undici.Agent({ connections, ...(tls ? { connect: tls } : {}) });
   type UndiciInit = NonNullable<Parameters<typeof undici.fetch>[1]>;
   return {
     // undici's Response is the runtime's Response in all but its type declarations.

@@ -1,14 +1,17 @@
 // The verify probe: a real MCP initialize + tools/list against the endpoint with one key,
 // then the session is closed (DELETE). Answers src-shared's ProbeResult: the server's name,
-// version, tool count and latency, or the vendor's refusal in the words the user sees.
+// version, tool count and latency, or the vendor's refusal in the words the user sees. Same
+// auth header, network settings and error wording as the sessions (auth-fetch, errors).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { AuthStyle, NetworkSettings } from '../../src-shared/agent-protocol';
+import type { AuthStyle, NetworkSettings } from '../../src-shared/endpoint';
 import type { ProbeResult } from '../../src-shared/profile';
 import { describeUpstreamFailure, vendorMessage } from '../../src-shared/vendor-errors';
-import { createNetworkFetch, NetworkSettingsError, type NetworkFetch } from './network-fetch';
+import { setAuthHeader } from './auth-fetch';
+import { networkDetail } from './errors';
+import { createNetworkFetch, NetworkSettingsError, needsNetworkFetch, type NetworkFetch } from './network-fetch';
 import { probeSuccess } from './probe-success';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
@@ -32,20 +35,10 @@ export interface ProbeOptions {
 
 export type Probe = (target: ProbeTarget, options?: ProbeOptions) => Promise<ProbeResult>;
 
-/** The one auth header the vendor expects; any other auth header is dropped. */
-export function authHeaders(init: RequestInit | undefined, auth: AuthStyle, key: string): Headers {
-  const headers = new Headers(init?.headers);
-  headers.delete('authorization');
-  headers.delete('x-api-key');
-  if (auth === 'bearer') headers.set('authorization', `Bearer ${key}`);
-  else headers.set('x-api-key', key);
-  return headers;
-}
-
 export const probeEndpoint: Probe = async (target, options = {}) => {
   const now = options.now ?? Date.now;
   let network: NetworkFetch | null = null;
-  if (!options.fetch) {
+  if (!options.fetch && needsNetworkFetch(options.network)) {
     try {
       network = await createNetworkFetch(options.network);
     } catch (error) {
@@ -66,7 +59,7 @@ async function probeWith(target: ProbeTarget, options: ProbeOptions, baseFetch: 
   let refusal: { status: number; body: string } | null = null;
 
   const keyedFetch: FetchLike = async (url, init) => {
-    const response = await baseFetch(url, { ...init, headers: authHeaders(init, target.auth, target.key) });
+    const response = await baseFetch(url, { ...init, headers: setAuthHeader(new Headers(init?.headers), target.auth, target.key) });
     if (!response.ok && response.status !== 405 && refusal === null) {
       // The SDK reads the body itself; keep our own copy for the vendor's words.
       refusal = { status: response.status, body: await response.clone().text().catch(() => '') };
@@ -116,12 +109,4 @@ async function probeWith(target: ProbeTarget, options: ProbeOptions, baseFetch: 
     clearTimeout(timer);
     await client.close().catch(() => undefined);
   }
-}
-
-/** What went wrong without an HTTP answer: the socket error's code, else the error's words. */
-function networkDetail(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return error instanceof Error ? error.message.replace(/^Streamable HTTP error: /, '') : String(error);
 }

@@ -1,38 +1,48 @@
-// Routes JSON-RPC between the assistant and the upstream session: every message both ways,
+// Routes JSON-RPC between one bridge and its upstream session: every message both ways,
 // unchanged, each written as soon as it arrives. Requests from the assistant are tracked so
 // that each gets exactly one answer: the server's, or an error naming what failed; responses
 // whose id is not outstanding (replays, duplicates) never reach the assistant.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { responseLine } from '../../src-shared/agent-protocol';
+import { NO_CREDENTIALS, UPSTREAM_ERROR, errorResponse } from '../../src-shared/jsonrpc-errors';
+import { REDACTED } from '../../src-shared/redact';
 import { NoCredentialsError } from './auth-fetch';
-import type { CredentialsState } from './credentials';
-import { NO_CREDENTIALS, UPSTREAM_ERROR, describeFailure, errorResponse, upstreamFailureInfo } from './errors';
-import type { Logger } from './log';
+import { describeFailure, upstreamFailureInfo } from './errors';
+import type { UpstreamLog } from './log';
 import type { StreamGuard } from './stream-guard';
 import type { UpstreamSession } from './session';
-import type { StatusReporter } from './status-reporter';
-import type { Output } from './stdio';
 
 /** SDK pitfall: the assistant's SDK client dispatches notifications a microtask after it handles
  * a response, so a progress notification read in the same chunk as its result is dropped.
  * Every message is written at once, in order; and the result of a request that got progress
- * is written so that it cannot share a read with that progress (see Output.write). Only
- * requests that asked for progress pay for it. */
+ * starts with JSON whitespace longer than one pipe read (libuv reads 64 KiB), so it cannot
+ * share a read with that progress. Only requests that got progress pay for it. */
+const READ_CHUNK = 64 * 1024;
+let padding: string | null = null;
 
-export interface ForwarderOptions {
+export interface RelayStatus {
+  request(): void;
+  ok(): void;
+  failure(status: number | null, message: string): void;
+}
+
+export interface RelayOptions {
   profile: string;
-  state: CredentialsState;
-  upstream: UpstreamSession;
+  session: UpstreamSession;
   guard: StreamGuard;
-  status: StatusReporter;
-  log: Logger;
-  output: Output;
-  /** Resolves to null once credentials are there, else to the reason there are none. */
-  ready: () => Promise<string | null>;
+  log: UpstreamLog;
+  status: RelayStatus;
+  /** The endpoint, for error messages. */
+  endpoint: () => string;
+  /** Every key this session has used: scrubbed from anything written should a server echo it. */
+  keys: () => readonly string[];
+  /** Writes one line (newline included) to the bridge. */
+  write: (line: string) => void;
 }
 
 type Request = Extract<JSONRPCMessage, { method: string; id: RequestId }>;
 
-export class Forwarder {
+export class Relay {
   /** The assistant's requests awaiting an answer: id → method. */
   private readonly outstanding = new Map<RequestId, string>();
   /** Server→client requests awaiting the assistant's answer (replays of these are dropped). */
@@ -40,10 +50,17 @@ export class Forwarder {
   /** Requests that asked for progress: progress token → request id and whether progress was written. */
   private readonly progress = new Map<unknown, { id: RequestId; sent: boolean }>();
   private readonly progressTokenOf = new Map<RequestId, unknown>();
+  /** Set when the key was removed or paused: every request is answered with this. */
+  private revokedMessage: string | null = null;
+  private readonly drained = new Set<() => void>();
 
-  constructor(private readonly o: ForwarderOptions) {}
+  constructor(private readonly o: RelayOptions) {}
 
-  fromAssistant(message: JSONRPCMessage): void {
+  get outstandingCount(): number {
+    return this.outstanding.size;
+  }
+
+  fromClient(message: JSONRPCMessage): void {
     if ('method' in message) {
       if ('id' in message) {
         this.outstanding.set(message.id, message.method);
@@ -58,13 +75,19 @@ export class Forwarder {
         if (cancelled !== undefined && this.outstanding.delete(cancelled)) {
           this.o.guard.forget(cancelled);
           this.progressDone(cancelled);
+          this.settle();
         }
       }
     } else if ('id' in message && message.id !== undefined) {
       this.serverRequests.delete(message.id);
     }
-    if (this.o.state.current) this.send(message);
-    else void this.sendWhenReady(message);
+    if (this.revokedMessage !== null) {
+      if ('method' in message && 'id' in message) this.answerError(message, NO_CREDENTIALS, this.revokedMessage, { profile: this.o.profile });
+      return;
+    }
+    void this.o.session.send(message).then((outcome) => {
+      if (outcome) this.failed(message, outcome.error);
+    });
   }
 
   fromServer(message: JSONRPCMessage): void {
@@ -79,7 +102,7 @@ export class Forwarder {
         if (!entry) return this.o.log.debug('dropped progress for no outstanding request');
         entry.sent = true;
       }
-      this.o.output.write(message);
+      this.write(JSON.stringify(message));
       return;
     }
     if (!('id' in message) || message.id === undefined) return this.o.log.debug('dropped a response without id');
@@ -88,10 +111,60 @@ export class Forwarder {
     this.outstanding.delete(message.id);
     if (method === 'initialize' && 'result' in message) {
       const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
-      if (typeof version === 'string') this.o.upstream.setProtocolVersion(version);
+      if (typeof version === 'string') this.o.session.setProtocolVersion(version);
     }
     this.o.status.ok();
-    this.o.output.write(message, this.progressTokenOf.size > 0 && this.progressDone(message.id));
+    const hadProgress = this.progressTokenOf.size > 0 && this.progressDone(message.id);
+    this.write(responseLine(message.id, 'error' in message ? { error: message.error } : { result: message.result }), hadProgress);
+    this.settle();
+  }
+
+  /** The key is gone (removed or paused): outstanding and later requests get `message`. */
+  revoke(message: string): void {
+    this.revokedMessage = message;
+    this.failAll(NO_CREDENTIALS, message);
+  }
+
+  /** The key is back (resumed): requests go upstream again. */
+  restore(): void {
+    this.revokedMessage = null;
+  }
+
+  /** Resolves once every outstanding request is answered, or after `timeoutMs`, when the rest
+   * are answered with an error (the assistant closed its side and is waiting to exit). */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.outstanding.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, timeoutMs);
+        this.drained.add(done);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    this.failAll(UPSTREAM_ERROR, `No answer from ${this.o.endpoint()} for '${this.o.profile}' before the assistant closed the connection.`);
+  }
+
+  /** Answers every outstanding request with an error (the session is ending). */
+  failAll(code: number, text: string): void {
+    for (const [id, method] of [...this.outstanding]) {
+      this.answerError({ jsonrpc: '2.0', id, method }, code, text, { profile: this.o.profile });
+    }
+  }
+
+  private settle(): void {
+    if (this.outstanding.size > 0) return;
+    for (const done of [...this.drained]) done();
+    this.drained.clear();
+  }
+
+  private write(line: string, ownRead = false): void {
+    let out = line;
+    for (const key of this.o.keys()) if (out.includes(key)) out = out.split(key).join(REDACTED);
+    // JSON whitespace longer than one read: whatever came before ends in an earlier read.
+    if (ownRead) out = `{${(padding ??= ' '.repeat(READ_CHUNK))}${out.slice(1)}`;
+    this.o.write(`${out}\n`);
   }
 
   /** Forgets a request's progress token; returns whether progress was written for it. */
@@ -105,18 +178,7 @@ export class Forwarder {
   }
 
   private drop(what: string, id: RequestId): void {
-    this.o.log.debug(`dropped ${what} (id ${JSON.stringify(id)})`);
-  }
-
-  private send(message: JSONRPCMessage): void {
-    this.o.upstream.send(message).catch((error: unknown) => this.failed(message, error));
-  }
-
-  private async sendWhenReady(message: JSONRPCMessage): Promise<void> {
-    const problem = await this.o.ready();
-    if (problem === null) return this.send(message);
-    if ('method' in message && 'id' in message) this.answerError(message, NO_CREDENTIALS, problem, { profile: this.o.profile });
-    else this.o.log.warn(`not forwarded (${'method' in message ? message.method : 'a response'}): ${problem}`);
+    if (this.o.log.debugEnabled) this.o.log.debug(`dropped ${what} (id ${JSON.stringify(id)})`);
   }
 
   private failed(message: JSONRPCMessage, error: unknown): void {
@@ -126,8 +188,7 @@ export class Forwarder {
       return;
     }
     const info = upstreamFailureInfo(error);
-    const endpoint = this.o.state.current?.endpoint ?? '(no endpoint)';
-    const text = describeFailure(this.o.profile, endpoint, info);
+    const text = describeFailure(this.o.profile, this.o.endpoint(), info);
     this.o.status.failure(info.status, info.detail || text);
     if ('method' in message && 'id' in message) this.answerError(message, UPSTREAM_ERROR, text, { profile: this.o.profile, status: info.status });
     else this.o.log.warn(text);
@@ -138,6 +199,8 @@ export class Forwarder {
     if (!this.outstanding.delete(request.id)) return;
     this.progressDone(request.id);
     this.o.log.warn(`${request.method} failed: ${text}`);
-    this.o.output.write(errorResponse(request.id, code, text, data));
+    const { error } = errorResponse(request.id, code, text, data);
+    this.write(responseLine(request.id, { error }));
+    this.settle();
   }
 }

@@ -1,30 +1,38 @@
-// The upstream MCP session: one SDK StreamableHTTPClientTransport at a time, with the auth
-// fetch. Remembers what the assistant set up (initialize, initialized, log level,
-// subscriptions) so that when the vendor forgets the session (404) or the endpoint changes,
-// it re-initializes transparently and sends the failed message again, once.
+// The upstream MCP session of one bridge: one SDK StreamableHTTPClientTransport at a time,
+// with the auth fetch. Remembers what the assistant set up (initialize, initialized, log
+// level, subscriptions) so that when the vendor forgets the session (404), the endpoint
+// changes, or a bridge reconnects to a restarted agent, it re-initializes transparently.
+//
+// Order (docs/architecture.md, "SDK pitfalls"): the assistant's messages reach the server in
+// the order it sent them. A message goes out only once the one before it is on its way: a
+// notification or response once the server accepted it (202), a request once its POST
+// started (requests are concurrent by nature; waiting for their headers would serialize
+// them behind servers that send headers only with the first event).
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CredentialsState } from './credentials';
-import type { Logger } from './log';
+import type { ResumeState } from '../../src-shared/agent-protocol';
+import type { UpstreamLog } from './log';
 import type { StreamGuard } from './stream-guard';
 
 const INTERNAL_TIMEOUT_MS = 30_000;
 
 export interface UpstreamSessionOptions {
-  state: CredentialsState;
+  /** The profile's endpoint now (it may change with an edit or a rotation). */
+  endpoint: () => string | null;
   fetch: FetchLike;
   guard: StreamGuard;
-  log: Logger;
+  log: UpstreamLog;
   /** Every message from the server, in arrival order, as soon as it arrives. */
   onMessage: (message: JSONRPCMessage) => void;
 }
 
 type Response = Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown });
+type Outcome = { error: unknown } | null;
 
 export class UpstreamSession {
   private transport: StreamableHTTPClientTransport | null = null;
-  private endpoint: string | null = null;
+  private transportEndpoint: string | null = null;
   private initializeRequest: JSONRPCRequest | null = null;
   private initialized = false;
   private protocolVersion: string | null = null;
@@ -33,34 +41,54 @@ export class UpstreamSession {
   private reinitializing: Promise<void> | null = null;
   private readonly internal = new Map<RequestId, (response: Response) => void>();
   private internalSeq = 0;
+  /** Resolves when the previous message is far enough on its way for the next to go. */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: UpstreamSessionOptions) {}
 
-  /** Sends one message from the assistant; rejects with the transport's error if it fails. */
-  async send(message: JSONRPCMessage): Promise<void> {
-    if (this.reinitializing) await this.reinitializing.catch(() => undefined);
-    const isInitialize = 'method' in message && message.method === 'initialize';
-    if ('method' in message) this.remember(message);
-    let transport = this.current();
-    const wanted = this.options.state.current?.endpoint;
-    if (wanted && this.endpoint !== wanted) {
-      // The profile's endpoint changed (rotation to another URL): a new session there.
-      if (!isInitialize && this.initializeRequest && transport.sessionId) await this.reinitialize(transport);
-      else {
-        this.transport = null;
-        await this.retire(transport);
+  /** A bridge that reconnected after an agent restart: set up a new upstream session as the
+   * assistant had, before anything else is sent. */
+  resume(state: ResumeState): void {
+    this.initializeRequest = state.initialize as JSONRPCRequest;
+    this.initialized = state.initialized;
+    this.logLevelRequest = (state.logLevel as JSONRPCRequest | null) ?? null;
+    for (const uri of state.subscriptions) this.subscriptions.add(uri);
+    const setup = this.replaySetup(null).finally(() => {
+      if (this.reinitializing === setup) this.reinitializing = null;
+    });
+    this.reinitializing = setup;
+    this.turn = setup.catch((error: unknown) => this.options.log.warn(`re-initializing after reconnect failed: ${String(error)}`));
+  }
+
+  /** What a bridge needs to resume this session elsewhere (null before initialize). */
+  setup(): ResumeState | null {
+    if (!this.initializeRequest) return null;
+    return {
+      initialize: this.initializeRequest,
+      initialized: this.initialized,
+      logLevel: this.logLevelRequest,
+      subscriptions: [...this.subscriptions],
+    };
+  }
+
+  /** Sends one message from the assistant, in order; resolves when the server has it (or with
+   * the failure, never rejects). */
+  send(message: JSONRPCMessage): Promise<Outcome> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.turn;
+    this.turn = next;
+    return previous.then(async () => {
+      const sent = this.dispatch(message, release);
+      try {
+        await sent;
+        return null;
+      } catch (error) {
+        return { error };
+      } finally {
+        release();
       }
-      transport = this.current();
-    }
-    const hadSession = transport.sessionId !== undefined && !isInitialize;
-    try {
-      await this.sendOn(transport, message);
-    } catch (error) {
-      if (!(hadSession && error instanceof StreamableHTTPError && error.code === 404 && this.initializeRequest)) throw error;
-      this.options.log.info('upstream session expired (404); re-initializing');
-      await this.reinitialize(transport);
-      await this.sendOn(this.current(), message);
-    }
+    });
   }
 
   /** After the assistant's initialize succeeded: the version goes in every later request. */
@@ -75,11 +103,38 @@ export class UpstreamSession {
     this.transport = null;
     if (!transport) return;
     try {
-      if (transport.sessionId && this.options.state.current) await transport.terminateSession();
+      if (transport.sessionId) await transport.terminateSession();
     } catch (error) {
       this.options.log.debug(`upstream: DELETE failed (${String(error)})`);
     }
     await this.retire(transport);
+  }
+
+  /** `started`: called once the message is far enough on its way for the next one to go. */
+  private async dispatch(message: JSONRPCMessage, started: () => void): Promise<void> {
+    if (this.reinitializing) await this.reinitializing.catch(() => undefined);
+    const isInitialize = 'method' in message && message.method === 'initialize';
+    if ('method' in message) this.remember(message);
+    let transport = this.current();
+    const wanted = this.options.endpoint();
+    if (wanted && this.transportEndpoint !== wanted) {
+      // The profile's endpoint changed: a new session there.
+      if (!isInitialize && this.initializeRequest && transport.sessionId) await this.reinitialize(transport);
+      else {
+        this.transport = null;
+        await this.retire(transport);
+      }
+      transport = this.current();
+    }
+    const hadSession = transport.sessionId !== undefined && !isInitialize;
+    try {
+      await this.sendOn(transport, message, started);
+    } catch (error) {
+      if (!(hadSession && error instanceof StreamableHTTPError && error.code === 404 && this.initializeRequest)) throw error;
+      this.options.log.info('upstream session expired (404); re-initializing');
+      await this.reinitialize(transport);
+      await this.sendOn(this.current(), message, started);
+    }
   }
 
   private remember(message: Extract<JSONRPCMessage, { method: string }>): void {
@@ -106,32 +161,34 @@ export class UpstreamSession {
     }
   }
 
-  private async sendOn(transport: StreamableHTTPClientTransport, message: JSONRPCMessage): Promise<void> {
-    if ('method' in message) {
-      if ('id' in message) {
-        const id = message.id;
-        return transport.send(message, { onresumptiontoken: (token) => this.options.guard.track(id, token) });
-      }
-      if (message.method === 'notifications/initialized') await this.openStandaloneStream(transport);
+  private sendOn(transport: StreamableHTTPClientTransport, message: JSONRPCMessage, started?: () => void): Promise<void> {
+    if ('method' in message && 'id' in message) {
+      const id = message.id;
+      const sending = transport.send(message, { onresumptiontoken: (token) => this.options.guard.track(id, token) });
+      // A request's POST is under way once send() has been called: the next message may go.
+      // (Requests after it are concurrent in MCP; only their start order is kept.)
+      if (message.method !== 'initialize') started?.();
+      return sending;
     }
+    if ('method' in message && message.method === 'notifications/initialized') this.openStandaloneStream(transport);
     return transport.send(message);
   }
 
-  /** Opens the GET stream for server-initiated messages before the server hears `initialized`
-   * (see stream-guard.ts). An empty resumption token means a plain GET. */
-  private async openStandaloneStream(transport: StreamableHTTPClientTransport): Promise<void> {
-    try {
-      await transport.resumeStream('');
-      this.options.guard.ownStandaloneStream();
-    } catch (error) {
-      // Leave it to the transport's own attempt after initialized.
-      this.options.log.debug(`upstream: GET stream not opened early (${String(error)})`);
-    }
+  /** Opens the GET stream for messages sent outside any request, right as the server hears
+   * `initialized` (a server that acts on initialized sends list_changed at once; with no GET
+   * stream open it is lost). Never awaited: some servers and proxies send the GET's headers only
+   * with its first event, and initialized must not wait for them. The transport's own GET
+   * after the 202 is then answered "no stream" by the guard. */
+  private openStandaloneStream(transport: StreamableHTTPClientTransport): void {
+    this.options.guard.ownStandaloneStream();
+    transport.resumeStream('').catch((error: unknown) => {
+      this.options.log.debug(`upstream: GET stream not opened (${String(error)})`);
+    });
   }
 
   private current(): StreamableHTTPClientTransport {
     if (this.transport) return this.transport;
-    const endpoint = this.options.state.current?.endpoint;
+    const endpoint = this.options.endpoint();
     // No credentials: the auth fetch refuses with the reason before any network traffic.
     const transport = new StreamableHTTPClientTransport(new URL(endpoint ?? 'http://127.0.0.1/'), { fetch: this.options.fetch });
     transport.onmessage = (message) => this.fromServer(message);
@@ -140,7 +197,7 @@ export class UpstreamSession {
     // start() only arms the transport's AbortController; it cannot fail or wait.
     void transport.start();
     this.transport = transport;
-    this.endpoint = endpoint ?? null;
+    this.transportEndpoint = endpoint;
     return transport;
   }
 
@@ -167,19 +224,21 @@ export class UpstreamSession {
 
   private async reinitialize(failed: StreamableHTTPClientTransport): Promise<void> {
     if (this.transport === failed && !this.reinitializing) {
-      this.reinitializing = this.replaySetup(failed).finally(() => {
-        this.reinitializing = null;
+      const setup = this.replaySetup(failed).finally(() => {
+        if (this.reinitializing === setup) this.reinitializing = null;
       });
+      this.reinitializing = setup;
     }
     if (this.reinitializing) await this.reinitializing;
   }
 
   /** Replays the assistant's initialize (+ initialized, log level, subscriptions) on a new session. */
-  private async replaySetup(failed: StreamableHTTPClientTransport): Promise<void> {
+  private async replaySetup(failed: StreamableHTTPClientTransport | null): Promise<void> {
     this.transport = null;
-    await this.retire(failed);
+    if (failed) await this.retire(failed);
     const transport = this.current();
-    const init = this.initializeRequest!;
+    const init = this.initializeRequest;
+    if (!init) return;
     const answer = await this.internalRequest(transport, init);
     if ('error' in answer) throw new StreamableHTTPError(undefined, `re-initialize failed: ${JSON.stringify(answer.error)}`);
     const version = (answer.result as { protocolVersion?: unknown }).protocolVersion;

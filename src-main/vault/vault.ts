@@ -3,7 +3,7 @@
 // rules (DESIGN.md): the old key is kept, encrypted, until it is revoked (UptimeObserver) or
 // its grace window ends (UptimeMonitoring); custom profiles keep nothing.
 import type { z } from 'zod';
-import { authStyleSchema, type NetworkSettings } from '../../src-shared/agent-protocol';
+import { authStyleSchema, type NetworkSettings } from '../../src-shared/endpoint';
 import type { StorageStatus } from '../../src-shared/ipc-contract';
 import { checkKey } from '../../src-shared/key-format';
 import { addProfileInputSchema, endpointSchema, type AddProfileInput, type ProbeResult, type ProfileView } from '../../src-shared/profile';

@@ -1,0 +1,165 @@
+// One bridge's MCP session, carried by the agent: the upstream session with this profile's
+// current key, the relay to the bridge, and the live view the tray shows (requests, errors,
+// whether the vendor answers). The key lives here, in KeyBridge's process; the bridge only
+// ever receives MCP messages.
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ResumeState } from '../../src-shared/agent-protocol';
+import type { LastError, UpstreamState } from '../../src-shared/ipc-contract';
+import type { SessionView } from '../../src-shared/ipc-contract';
+import { createAuthFetch, type FetchPool } from '../upstream/auth-fetch';
+import type { UpstreamCredentials } from '../upstream/credentials';
+import type { UpstreamLog } from '../upstream/log';
+import { Relay } from '../upstream/relay';
+import { UpstreamSession } from '../upstream/session';
+import { StreamGuard } from '../upstream/stream-guard';
+import type { AgentActivity } from './bridge-connection';
+import { clientLabel, type BridgeClient } from './client-identity';
+import type { CredentialSource } from './credential-source';
+import type { SessionRegistry } from './session-view';
+
+/** The session view is published at once on a change of state, else at most this often. */
+const VIEW_INTERVAL_MS = 1000;
+
+export interface SessionDeps {
+  id: string;
+  profile: string;
+  client: BridgeClient;
+  credentials: UpstreamCredentials;
+  source: CredentialSource;
+  /** Writes to the bridge (newline-terminated lines). */
+  write: (text: string) => void;
+  pool: FetchPool;
+  log: UpstreamLog;
+  sessions: SessionRegistry;
+  now: () => number;
+  activity: (event: AgentActivity) => void;
+  /** Started by KeyBridge's own Test connection: not shown as an assistant's session. */
+  testConnection: boolean;
+}
+
+export interface BridgeSession {
+  readonly profile: string;
+  readonly client: BridgeClient;
+  fromClient(message: JSONRPCMessage): void;
+  /** Re-initializes upstream as the assistant had (a bridge back after an agent restart). */
+  resume(state: ResumeState): void;
+  /** The profile's key or settings changed: use the current ones from the next request. */
+  refresh(): Promise<void>;
+  /** The key was removed or paused: every request is answered with `message`. */
+  revoke(message: string): void;
+  /** The assistant closed its side: answer what is outstanding (≤ `drainMs`), end upstream. */
+  finish(drainMs: number): Promise<void>;
+  /** Ends the upstream session (DELETE) and forgets the view. */
+  close(): Promise<void>;
+}
+
+export function openBridgeSession(deps: SessionDeps): BridgeSession {
+  const { profile, client } = deps;
+  let current: UpstreamCredentials | null = deps.credentials;
+  let unavailable = '';
+  const keys = [deps.credentials.key];
+  const guard = new StreamGuard();
+  const fetch = createAuthFetch({ credentials: () => current, pool: deps.pool, guard, noCredentialsMessage: () => unavailable });
+
+  const view: SessionView = {
+    id: deps.id,
+    profile,
+    client: { name: client.name, pid: client.pid },
+    since: new Date(deps.now()).toISOString(),
+    upstream: 'connecting',
+    requests: 0,
+    errors: 0,
+    lastError: null,
+  };
+  let viewTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+  const publish = () => {
+    if (viewTimer) clearTimeout(viewTimer);
+    viewTimer = null;
+    if (!closed && !deps.testConnection) deps.sessions.set(view);
+  };
+  const publishSoon = () => {
+    viewTimer ??= setTimeout(publish, VIEW_INTERVAL_MS);
+  };
+  const setState = (state: UpstreamState, lastError?: LastError) => {
+    const was = view.upstream;
+    view.upstream = state;
+    if (lastError) view.lastError = lastError;
+    if (was === state) return publishSoon();
+    publish();
+    if (state === 'failing' && view.lastError && !deps.testConnection) {
+      const { status, message } = view.lastError;
+      deps.activity({ level: 'error', profile, message: `${clientLabel(client)}: '${profile}' is failing (${status ?? 'no response'} ${message})` });
+    }
+  };
+
+  let relay: Relay | null = null;
+  const upstream = new UpstreamSession({
+    endpoint: () => current?.endpoint ?? null,
+    fetch,
+    guard,
+    log: deps.log,
+    onMessage: (message) => relay?.fromServer(message),
+  });
+  relay = new Relay({
+    profile,
+    session: upstream,
+    guard,
+    log: deps.log,
+    endpoint: () => current?.endpoint ?? deps.credentials.endpoint,
+    keys: () => keys,
+    write: deps.write,
+    status: {
+      request: () => {
+        view.requests++;
+        publishSoon();
+      },
+      ok: () => setState('ok'),
+      failure: (status, message) => {
+        view.errors++;
+        setState('failing', { status, message: message.slice(0, 2000), at: new Date(deps.now()).toISOString() });
+      },
+    },
+  });
+  const r = relay;
+  publish();
+  if (!deps.testConnection) deps.activity({ level: 'info', profile, message: `${clientLabel(client)} connected to '${profile}'.` });
+
+  return {
+    profile,
+    client,
+    fromClient: (message) => r.fromClient(message),
+    resume: (state) => upstream.resume(state),
+    async refresh() {
+      const lookup = await deps.source.credentialsFor(profile, { record: false });
+      if (!lookup.ok) {
+        current = null;
+        unavailable = lookup.message;
+        return;
+      }
+      current = lookup.credentials;
+      unavailable = '';
+      if (!keys.includes(current.key)) keys.push(current.key);
+      r.restore();
+    },
+    revoke(message) {
+      current = null;
+      unavailable = message;
+      r.revoke(message);
+    },
+    async finish(drainMs) {
+      await r.drain(drainMs);
+      await this.close();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (viewTimer) clearTimeout(viewTimer);
+      if (!deps.testConnection) {
+        deps.sessions.delete(deps.id);
+        deps.activity({ level: 'info', profile, message: `${clientLabel(client)} disconnected from '${profile}'.` });
+      }
+      await upstream.close();
+    },
+  };
+}
