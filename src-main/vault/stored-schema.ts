@@ -2,7 +2,8 @@
 // version, and a zod schema every read goes through. Keys appear only as ciphertext (base64)
 // next to their masked form and fingerprint.
 import { z } from 'zod';
-import { authStyleSchema, networkSettingsSchema, profileNameSchema } from '../../src-shared/agent-protocol';
+import { profileNameSchema } from '../../src-shared/agent-protocol';
+import { authStyleSchema, networkSettingsSchema } from '../../src-shared/endpoint';
 import { decisionSchema, logLevelSchema } from '../../src-shared/ipc-contract';
 import { endpointSchema, probeResultSchema } from '../../src-shared/profile';
 import { vendorIdSchema } from '../../src-shared/vendors';

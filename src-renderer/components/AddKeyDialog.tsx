@@ -5,7 +5,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, messageOf, unwrap } from '../api';
 import { EMPTY_KEY, entryProblem, entryVendor, toKeySource, type KeyEntry } from '../keyEntry';
 import { profileNameSchema, endpointSchema, type ProfileView } from '../../src-shared/profile';
-import type { AuthStyle } from '../../src-shared/agent-protocol';
+import type { AuthStyle } from '../../src-shared/endpoint';
 import { SUGGESTED_PROFILE_NAMES, VENDORS, vendorIdSchema, type VendorId } from '../../src-shared/vendors';
 import { Dialog } from './Dialog';
 import { KeyField } from './KeyField';

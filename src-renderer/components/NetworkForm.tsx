@@ -1,7 +1,7 @@
 // The proxy and extra CA bundle bridges use: assistants' launchers drop such environment
 // variables, so KeyBridge hands them to each bridge itself.
 import { useState, type FormEvent } from 'react';
-import type { NetworkSettings } from '../../src-shared/agent-protocol';
+import type { NetworkSettings } from '../../src-shared/endpoint';
 
 interface NetworkFormProps {
   network: NetworkSettings;
