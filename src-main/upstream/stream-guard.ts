@@ -10,8 +10,8 @@
 // 2. The transport opens the GET stream only after the 202 to notifications/initialized, but a
 // server acts on initialized before answering 202 (e.g. registers tools and sends
 // tools/list_changed), and messages sent with no GET stream open are lost. So the session
-// opens the GET stream itself just before sending initialized, and the transport's own
-// later attempt is answered here as "no stream" (405), which it takes quietly.
+// starts the GET stream itself as it sends initialized (without waiting for it), and the
+// transport's own later attempt is answered here as "no stream" (405), which it takes quietly.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 // Enough to outlast the transport's reconnect delay (1 s or the server's retry) at any request rate seen.
@@ -20,11 +20,13 @@ const FINISHED_MEMORY = 4096;
 export class StreamGuard {
   private readonly lastToken = new Map<RequestId, string>();
   private readonly finished = new Set<string>();
-  private skipPlainGet = false;
+  /** `ours`: the session is opening the GET stream itself (the next plain GET is its own);
+   * `theirs`: it did, so the transport's own attempt after the 202 is refused. */
+  private plainGet: 'any' | 'ours' | 'theirs' = 'any';
 
-  /** The session opened the GET stream itself: refuse the transport's next plain GET. */
+  /** The session opens the GET stream itself now: let that one through, refuse the transport's next. */
   ownStandaloneStream(): void {
-    this.skipPlainGet = true;
+    this.plainGet = 'ours';
   }
 
   /** The SSE event id just received on the stream of request `id`. */
@@ -52,8 +54,12 @@ export class StreamGuard {
   /** Whether a GET (with this Last-Event-ID, or null) may go upstream. */
   allowsGet(lastEventId: string | null): boolean {
     if (lastEventId) return !this.finished.has(lastEventId);
-    if (!this.skipPlainGet) return true;
-    this.skipPlainGet = false;
+    if (this.plainGet === 'ours') {
+      this.plainGet = 'theirs';
+      return true;
+    }
+    if (this.plainGet === 'any') return true;
+    this.plainGet = 'any';
     return false;
   }
 }
