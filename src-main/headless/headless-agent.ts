@@ -15,7 +15,7 @@ export interface HeadlessAgentOptions {
   profilesPath: string;
   socketPath: string;
   log: Logger;
-  watch?: Pick<WatchOptions, 'pollMs' | 'settleMs'>;
+  watch?: Pick<WatchOptions, 'pollMs' | 'settleMs' | 'fsWatch'>;
   /** A failed read is checked again after this long before it is reported: an editor that
    * writes in place can be caught half-way through a save. */
   confirmMs?: number;

@@ -21,6 +21,8 @@ export interface WatchOptions {
   /** The file's signature when it was last read (fileSignature), so that a change made
    * between that read and this watch starting is not missed. */
   since?: string;
+  /** false: poll only (what happens where fs.watch gives nothing); default true. */
+  fsWatch?: boolean;
 }
 
 /** What the poll compares: any edit, replace, delete, chmod or chown changes it. */
@@ -57,7 +59,7 @@ export function watchProfilesFile(path: string, onChange: () => void, options: W
   };
 
   const arm = () => {
-    if (watcher || closed) return;
+    if (watcher || closed || options.fsWatch === false) return;
     try {
       watcher = watch(dir, { persistent: false }, (_event, changed) => {
         if (changed === null || changed === name) soon();
