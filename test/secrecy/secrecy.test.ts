@@ -9,6 +9,7 @@
 // The only place a key may appear is the HTTP header the fake vendor received.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,7 @@ import type { InvokeResult } from '../../src-shared/ipc-contract';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents, type Invoker } from '../../src-main/ipc/handlers';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startCoreHarness, type CoreHarness } from '../main/ipc/core-harness';
+import { scanProcessMemory, type MemoryScan } from '../support/process-memory';
 
 const KEY = `umk_live_test${randomBytes(16).toString('hex')}`;
 const NEW_KEY = `umk_live_test${randomBytes(16).toString('hex')}`;
@@ -49,6 +51,8 @@ let processesScanned = 0;
 const bridgeStdout: string[] = [];
 let bridgeStderr = '';
 let whoami = '';
+let whoamiAfterRotation = '';
+let bridgeMemory: MemoryScan | null = null;
 
 async function call(channel: string, ...args: unknown[]): Promise<unknown> {
   const result = await invoke(channel, args);
@@ -134,11 +138,13 @@ beforeAll(async () => {
 
   // 4. Rotate under the live bridge (the vendor issues the new key first).
   vendor.rotate(KEY, NEW_KEY);
+  // rotate() resolves once the sessions in progress use the new key: no waiting needed.
   await call('profiles:rotate', { name: PROFILE, key: { source: 'typed', key: NEW_KEY } });
-  await new Promise((r) => setTimeout(r, 200));
   expect(text(await client.callTool({ name: 'echo', arguments: { text: 'two' } }))).toBe('two');
+  whoamiAfterRotation = text(await client.callTool({ name: 'whoami', arguments: {} }));
   scanProcesses();
-  await new Promise((r) => setTimeout(r, 1100)); // let a status frame reach the live view
+  // The bridge process's whole memory, read as a debugger would, after both keys were used.
+  bridgeMemory = scanProcessMemory(transport.pid!, NEEDLES);
   for (const channel of ['profiles:list', 'activity:sessions', 'activity:events', 'notices:list', 'settings:get', 'settings:storage', 'clients:list', 'migration:scan']) {
     await call(channel);
   }
@@ -150,7 +156,7 @@ beforeAll(async () => {
   const cursorConfig = JSON.parse(await readFile(cursor.configPath, 'utf8')) as { mcpServers: Record<string, unknown> };
   cursorConfig.mcpServers.uo = { url: 'https://mcp.uptimeobserver.com/mcp', headers: { 'X-API-Key': MOVED_KEY } };
   await writeFile(cursor.configPath, JSON.stringify(cursorConfig, null, 2));
-  const findings = (await call('migration:scan')) as { id: string; client: string }[];
+  const { findings } = (await call('migration:scan')) as { findings: { id: string; client: string }[] };
   await call('migration:migrate', { findingId: findings.find((f) => f.client === 'cursor')!.id, profile: 'moved' });
 }, 120_000);
 
@@ -184,8 +190,28 @@ describe('secrecy: the keys appear nowhere but the vendor-bound header', () => {
   it("the bridge's stdout and stderr never carry a key (the echoed auth header is redacted)", () => {
     expect(bridgeStdout.length).toBeGreaterThan(3);
     expect(whoami).toContain('[redacted]');
+    // After a rotation the agent scrubs the old key and the new one alike.
+    expect(whoamiAfterRotation).toContain('[redacted]');
     expect(bridgeStdout.filter((line) => leaks(line))).toEqual([]);
     expect(leaks(bridgeStderr)).toBe(false);
+  });
+
+  it("the bridge process's memory never holds a key (read from /proc/<pid>/mem)", () => {
+    expect(bridgeMemory).not.toBeNull();
+    expect(bridgeMemory!.bytes).toBeGreaterThan(10_000_000);
+    expect(bridgeMemory!.found).toEqual([]);
+  });
+
+  it('the memory scan finds a key where one is held (so the check above can fail)', async () => {
+    const holder = spawn(process.execPath, ['-e', 'let k="";process.stdin.on("data",(d)=>{k+=d;process.stdout.write("held\\n")});setInterval(()=>k.length,1000)'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    try {
+      const held = new Promise((resolve) => holder.stdout.once('data', resolve));
+      holder.stdin.write(KEY);
+      await held;
+      expect(scanProcessMemory(holder.pid!, NEEDLES).found).toContain(0);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('no process on the machine had a key in its argv or environment while the bridge ran', () => {
