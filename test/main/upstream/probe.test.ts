@@ -1,7 +1,8 @@
-// The verify probe against the fake vendor over real HTTP with the real SDK client.
+// The verify probe (src-main/upstream/probe.ts) against the fake vendor over real HTTP with the
+// real SDK client: the same auth header, network settings and error wording as the sessions.
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeEndpoint } from '../../../src-main/probe/probe';
+import { probeEndpoint } from '../../../src-main/upstream/probe';
 import { startConnectProxy } from '../../support/connect-proxy';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { createTestCertificates, startHttpsFront } from '../../support/tls';
@@ -74,7 +75,12 @@ describe('probeEndpoint', () => {
 
     const port = await closedPort();
     const refused = await probeEndpoint({ profile: 'p', endpoint: `http://127.0.0.1:${port}/mcp`, auth: 'x-api-key', key: UO_KEY });
-    expect(refused).toMatchObject({ ok: false, status: null, message: expect.stringContaining('ECONNREFUSED') });
+    // The same words the sessions use (src-main/upstream/errors.ts): one copy of the wording.
+    expect(refused).toMatchObject({
+      ok: false,
+      status: null,
+      message: `KeyBridge: could not reach http://127.0.0.1:${port}/mcp for 'p' (connection refused). Check your network or proxy settings in KeyBridge.`,
+    });
 
     v.delayMs = 3000;
     const started = Date.now();
@@ -110,7 +116,7 @@ describe('probeEndpoint with the network settings', () => {
     const target = { profile: 'p', endpoint: front.url, auth: 'x-api-key' as const, key: UO_KEY };
 
     const untrusted = await probeEndpoint(target);
-    expect(untrusted).toMatchObject({ ok: false, status: null });
+    expect(untrusted).toMatchObject({ ok: false, status: null, message: expect.stringContaining('TLS certificate not trusted') });
 
     const result = await probeEndpoint(target, { network: { proxy: proxy.url, extraCaCerts: certs.caFile } });
     expect(result).toMatchObject({ ok: true, serverName: 'fake-uptimeobserver' });
