@@ -54,7 +54,8 @@ a symbolic link is refused (pass the real file). Its shape:
 
   auth      "x-api-key" (X-API-Key header) or "bearer" (Authorization: Bearer)
   endpoint  https, or http only for this machine (localhost, 127.0.0.0/8, ::1)
-  network   optional; applies to every profile
+  network   optional; applies to every profile (a relative extraCaCerts path
+            is taken from the profiles file's folder)
 
 Edits to the file apply within a second, without a restart: a changed key is
 used from the next request; a removed profile's sessions get an error. An edit

@@ -19,14 +19,20 @@ export interface FileCredentials extends CredentialSource {
   /** Takes a newer valid read of the file; resolves once every listener has handled the
    * events (so sessions already use the new key). */
   apply(file: ProfilesFile): Promise<ProfilesChange>;
-  /** Every key this process has held, current or replaced: what the logs must redact. */
+  /** Every key this process has held, current or replaced, and proxy passwords: what the
+   * logs must redact. */
   secrets(): ReadonlySet<string>;
 }
 
 /** `filePath` is only named in messages. */
 export function createFileCredentials(filePath: string, initial: ProfilesFile): FileCredentials {
   let current = toCredentials(initial);
-  const seen = new Set<string>([...current.values()].map((c) => c.key));
+  const seen = new Set<string>();
+  const remember = (file: ProfilesFile, credentials: Map<string, UpstreamCredentials>) => {
+    for (const c of credentials.values()) seen.add(c.key);
+    for (const secret of proxySecrets(file.network?.proxy)) seen.add(secret);
+  };
+  remember(initial, current);
   const listeners = new Set<KeyEventListener>();
 
   const emit = async (event: KeyEvent) => {
@@ -54,7 +60,7 @@ export function createFileCredentials(filePath: string, initial: ProfilesFile): 
 
     async apply(file) {
       const next = toCredentials(file);
-      for (const credentials of next.values()) seen.add(credentials.key);
+      remember(file, next);
       const before = current;
       current = next;
       const change: ProfilesChange = { added: [], changed: [], removed: [] };
@@ -73,6 +79,17 @@ export function createFileCredentials(filePath: string, initial: ProfilesFile): 
 
     secrets: () => seen,
   };
+}
+
+/** A proxy URL's password (as written and decoded): a secret for the logs too. */
+function proxySecrets(proxy: string | undefined): string[] {
+  if (!proxy) return [];
+  try {
+    const { password } = new URL(proxy);
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
 }
 
 function toCredentials(file: ProfilesFile): Map<string, UpstreamCredentials> {

@@ -11,9 +11,11 @@
 // "regular file" check applies.
 import { constants, closeSync, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isIPv4 } from 'node:net';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
-import { authStyleSchema, networkSettingsSchema, profileNameSchema, type AuthStyle, type NetworkSettings } from '../../src-shared/agent-protocol';
+import { profileNameSchema } from '../../src-shared/agent-protocol';
+import { authStyleSchema, networkSettingsSchema, type AuthStyle, type NetworkSettings } from '../../src-shared/endpoint';
 import { redact } from '../../src-shared/redact';
 
 /** Larger than any sensible profiles file; a bound on what is read into memory. */
@@ -112,15 +114,6 @@ const networkSchema = networkSettingsSchema.strict().superRefine((value, ctx) =>
     }
     if (!ok) ctx.addIssue({ code: 'custom', path: ['proxy'], message: 'must be an http:// or https:// proxy URL' });
   }
-  if (value.extraCaCerts !== undefined) {
-    let readable = false;
-    try {
-      readable = statSync(value.extraCaCerts).isFile();
-    } catch {
-      readable = false;
-    }
-    if (!readable) ctx.addIssue({ code: 'custom', path: ['extraCaCerts'], message: `is not a file: ${value.extraCaCerts}` });
-  }
 });
 
 const documentSchema = z.strictObject(
@@ -203,7 +196,21 @@ export function parseProfilesText(text: string, path: string): ReadResult {
     if (!profile.success) return fail(`profile '${name}': ${describeIssue(profile.error.issues[0])}`, secrets);
     profiles.set(name, profile.data);
   }
-  return { ok: true, file: { profiles, network: document.data.network } };
+  let network = document.data.network;
+  if (network?.extraCaCerts !== undefined) {
+    // A relative path is taken from the profiles file's folder, not from wherever the agent
+    // was started.
+    const extraCaCerts = resolvePath(dirname(path), network.extraCaCerts);
+    let isFile = false;
+    try {
+      isFile = statSync(extraCaCerts).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (!isFile) return fail(`network.extraCaCerts is not a file: ${extraCaCerts}`, secrets);
+    network = { ...network, extraCaCerts };
+  }
+  return { ok: true, file: { profiles, network } };
 }
 
 /** Every string under profiles.*.key, valid or not, so that refusals can redact them. */

@@ -75,6 +75,8 @@ describe('createFileCredentials', () => {
     const source = createFileCredentials(FILE, file({ a: entry(KEY_A) }));
     await source.apply(file({ a: entry(KEY_B) }));
     expect([...source.secrets()]).toEqual([KEY_A, KEY_B]);
+    await source.apply(file({ a: entry(KEY_B) }, { proxy: 'http://me:s%40cret-proxy@proxy.example.com:3128' }));
+    expect([...source.secrets()]).toEqual([KEY_A, KEY_B, 's%40cret-proxy', 's@cret-proxy']);
   });
 
   it('stops telling a listener that unsubscribed', async () => {

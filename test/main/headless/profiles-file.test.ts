@@ -161,6 +161,16 @@ describe('content', () => {
     expect(result.ok && result.file.network).toEqual({ proxy: 'http://proxy.example.com:3128', noProxy: 'localhost', extraCaCerts: ca });
   });
 
+  it('takes a relative extraCaCerts from the profiles file folder', () => {
+    mkdirSync(join(temp.dir, 'certs'));
+    writeFileSync(join(temp.dir, 'certs', 'ca.pem'), 'not checked here');
+    const result = parseProfilesText(JSON.stringify({ profiles: {}, network: { extraCaCerts: 'certs/ca.pem' } }), file);
+    expect(result.ok && result.file.network).toEqual({ extraCaCerts: join(temp.dir, 'certs', 'ca.pem') });
+    expect(refusal(parseProfilesText(JSON.stringify({ profiles: {}, network: { extraCaCerts: 'none.pem' } }), file))).toBe(
+      `${file}: network.extraCaCerts is not a file: ${join(temp.dir, 'none.pem')}`,
+    );
+  });
+
   it('checks network settings', () => {
     expect(refusal(parse(JSON.stringify({ profiles: {}, network: { proxy: 'socks5://p:1080' } })))).toMatch(/network\.proxy must be an http/);
     expect(refusal(parse(JSON.stringify({ profiles: {}, network: { extraCaCerts: join(temp.dir, 'none.pem') } })))).toMatch(/network\.extraCaCerts is not a file/);
