@@ -1,5 +1,5 @@
-// Launch at login: Electron's login item on macOS and Windows (starting hidden, in the tray),
-// an XDG autostart file on Linux.
+// Launch at login: Electron's login item on macOS and Windows, an XDG autostart file on Linux;
+// each starts the app hidden, in the tray.
 import type { App } from 'electron';
 import { linuxAutostart } from '../core/autostart-linux';
 import type { LoginItem } from '../core/login-item';
@@ -19,6 +19,16 @@ export function loginItemFor(app: Pick<App, 'getLoginItemSettings' | 'setLoginIt
     // An AppImage runs from a temporary mount: the autostart entry must name the image itself.
     return linuxAutostart({ homeDir, env, execPath: env.APPIMAGE || command.execPath, args: command.args });
   }
+  if (platform === 'darwin') {
+    // macOS keeps one login item for the app bundle (SMAppService): `path` and `args` are
+    // Windows-only in Electron, so --hidden cannot travel with it; startsHidden() asks
+    // wasOpenedAtLogin instead.
+    return {
+      isEnabled: async () => app.getLoginItemSettings().openAtLogin,
+      setEnabled: async (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
+    };
+  }
+  // Windows: a run key naming the binary and its arguments (matched by both when read back).
   const args = [...command.args, '--hidden'];
   return {
     isEnabled: async () => app.getLoginItemSettings({ path: command.execPath, args }).openAtLogin,

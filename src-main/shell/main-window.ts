@@ -64,9 +64,9 @@ export function createMainWindow(deps: MainWindowDeps): MainWindow {
   const create = (): BrowserWindowType => {
     const win = new deps.BrowserWindow(windowOptions(deps));
     const contents = win.webContents;
-    contents.on('will-navigate', (event, url) => {
-      event.preventDefault();
-      deps.openExternal(url);
+    contents.on('will-navigate', (details) => {
+      details.preventDefault();
+      deps.openExternal(details.url);
     });
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -83,8 +83,17 @@ export function createMainWindow(deps: MainWindowDeps): MainWindow {
       window = null;
       loaded = null;
     });
-    loaded = win.loadURL(APP_INDEX_URL);
     return win;
+  };
+
+  // A load that failed is not kept as "the" load: the next show() loads the page again.
+  const load = (win: BrowserWindowType): Promise<void> => {
+    const attempt = win.loadURL(APP_INDEX_URL);
+    loaded = attempt;
+    attempt.catch(() => {
+      if (loaded === attempt) loaded = null;
+    });
+    return attempt;
   };
 
   return {
@@ -92,7 +101,7 @@ export function createMainWindow(deps: MainWindowDeps): MainWindow {
     async show() {
       if (!window || window.isDestroyed()) window = create();
       const win = window;
-      await loaded;
+      await (loaded ?? load(win));
       if (win.isMinimized()) win.restore();
       win.show();
       win.focus();

@@ -5,6 +5,8 @@ import { app, dialog, protocol } from 'electron';
 import { redact } from '../../src-shared/redact';
 import { registerAppScheme } from './app-protocol';
 import { startsHidden } from './login-item';
+import { offerMoveToApplications, setAppIdentity } from './platform';
+import { guardAllWebContents } from './security';
 import { startShell, type Shell } from './shell';
 
 declare const __KEYBRIDGE_VERSION__: string | undefined;
@@ -19,24 +21,42 @@ async function boot(): Promise<Shell | null> {
     app.quit();
     return null;
   }
-  // Before ready: app:// is our standard, secure origin.
+  // From here on this is the instance: a second launch (or a Dock click) that arrives while
+  // start-up is still running is remembered and served once the window can be shown.
+  let shell: Shell | null = null;
+  let showWhenStarted = false;
+  const showWindow = () => {
+    if (shell) shell.window.show().catch((error: unknown) => log('error', `Could not open the window: ${String(error)}`));
+    else showWhenStarted = true;
+  };
+  app.on('second-instance', (_event, argv) => {
+    if (!argv.includes('--hidden')) showWindow();
+  });
+  // macOS: clicking the Dock icon of the running app opens its window.
+  app.on('activate', showWindow);
+  // Before ready: app:// is our standard, secure origin; no web contents is ever unguarded.
   registerAppScheme(protocol);
+  guardAllWebContents(app);
+  setAppIdentity(app, process.platform);
   app.setAboutPanelOptions({ applicationName: 'KeyBridge', applicationVersion: version });
   // A tray app: closing the window keeps it running.
   app.on('window-all-closed', () => undefined);
   await app.whenReady();
-  const shell = await startShell({ hidden: startsHidden(process.argv, app, process.platform), log });
-  app.on('second-instance', (_event, argv) => {
-    if (!argv.includes('--hidden')) void shell.window.show();
-  });
-  // macOS: clicking the Dock icon of the running app opens its window.
-  app.on('activate', () => void shell.window.show());
+  const hidden = startsHidden(process.argv, app, process.platform);
+  if (offerMoveToApplications({ app, dialog, platform: process.platform, hidden, log }) === 'moved') {
+    // Electron has started the moved copy, which takes over from here.
+    app.quit();
+    return null;
+  }
+  shell = await startShell({ hidden, log });
+  if (showWhenStarted) showWindow();
   let stopped = false;
+  const started = shell;
   app.on('will-quit', (event) => {
     if (stopped) return;
     event.preventDefault();
     stopped = true;
-    void shell.stop().finally(() => app.quit());
+    void started.stop().finally(() => app.quit());
   });
   log('info', `KeyBridge ${version} started; agent on ${shell.core.socketPath}`);
   return shell;

@@ -1,6 +1,6 @@
 // The window's security policy in one place: the origin our content comes from, the CSP it is
 // served with (the page also carries it as a meta tag), and which senders IPC trusts.
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import type { App, IpcMainInvokeEvent, WebContents } from 'electron';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'keybridge';
@@ -39,4 +39,20 @@ export function isTrustedSender(event: IpcMainInvokeEvent, window: { webContents
   // The same frame: Electron hands out one WebFrameMain per frame, and its token is unique.
   const sameFrame = frame === main || (frame.processId === main.processId && frame.frameToken === main.frameToken);
   return sameFrame && isAppUrl(frame.url);
+}
+
+/**
+ * The Electron security checklist's app-wide guard: every web contents the app ever gets (the
+ * window, and anything else — a webview guest, devtools, a window that slipped through) may not
+ * navigate, open windows or attach webviews. The settings window adds its own handlers on top
+ * (links on the allow-list open in the browser); everything else is simply denied. Registered
+ * before `ready`, so no web contents is created unguarded.
+ */
+export function guardAllWebContents(app: Pick<App, 'on'>): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (details) => details.preventDefault());
+    contents.on('will-redirect', (details) => details.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
 }

@@ -5,6 +5,7 @@ import { createAppCore, type AppCoreHandle } from '../app-core';
 import type { TrayAction } from '../core/tray-model';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../ipc/handlers';
 import { handleAppProtocol } from './app-protocol';
+import { copyBridgeOutOfMount, runningAppImage } from './appimage';
 import { registerIpc } from './ipc';
 import { appCommand, loginItemFor } from './login-item';
 import { createMainWindow, denyPermissions, type MainWindow } from './main-window';
@@ -50,6 +51,19 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   };
   // Clicking a notification opens the window.
   const notify = notifier(Notification, paths.appIcon, showWindow);
+  // An approval comes up in KeyBridge's own window, brought to the front: a parentless box is
+  // app-modal on macOS (it blocks the main process — agent replies, IPC — until answered) and
+  // can surface long after the request on Linux when no window exists yet.
+  const askApproval: Parameters<typeof createAppCore>[0]['askApproval'] = async (request) => {
+    if (!window) throw new Error('KeyBridge is still starting');
+    const win = await window.show();
+    if (process.platform === 'darwin') app.focus({ steal: true });
+    win.focus();
+    return approvalDialog(dialog, () => win)(request);
+  };
+  // From an AppImage, the launcher runs the image and a copy of the bridge outside its mount.
+  const appImage = runningAppImage(process.env, process.platform, app.isPackaged);
+  const bridgeScriptPath = appImage ? await copyBridgeOutOfMount(paths.bridgeScript, homeDir) : paths.bridgeScript;
 
   const core = await createAppCore({
     userDataDir,
@@ -60,13 +74,13 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     // The store is conf, electron-store's base class with the same file format, opened in
     // userData by the core: electron-store would add only an ipcMain listener answering any
     // renderer with the userData path, and load 'electron' outside what tests can stand in for.
-    bridgeScriptPath: paths.bridgeScript,
-    appExecPath: process.execPath,
+    bridgeScriptPath,
+    appExecPath: appImage ?? process.execPath,
     isPackaged: app.isPackaged,
     clipboard,
     openExternal: (url) => shell.openExternal(url),
     notify,
-    askApproval: approvalDialog(dialog),
+    askApproval,
     loginItem: loginItemFor(app, process.platform, homeDir, process.env, appCommand(app, process.execPath)),
     log,
   });

@@ -14,7 +14,11 @@ export function trayIcons(nativeImage: typeof NativeImageModule, dir: string, pl
   return (health) => {
     let image = cache.get(health);
     if (!image) {
-      image = nativeImage.createFromPath(trayIconFile(dir, health, platform));
+      const file = trayIconFile(dir, health, platform);
+      image = nativeImage.createFromPath(file);
+      // createFromPath gives an empty image for a missing or unreadable file, and a tray with
+      // an empty image is invisible: a packaging mistake must say so, not hide the app.
+      if (image.isEmpty()) throw new Error(`The tray icon is missing or unreadable: ${file}`);
       if (platform === 'darwin') image.setTemplateImage(true);
       cache.set(health, image);
     }

@@ -103,7 +103,7 @@ afterAll(async () => {
 });
 
 describe('the window', () => {
-  it('is sandboxed, context-isolated, without Node, and loads our page only', () => {
+  it('is sandboxed, context-isolated, without Node, and loads our page only', async () => {
     expect(FakeBrowserWindow.all).toHaveLength(1);
     expect(win.options.webPreferences).toMatchObject({
       contextIsolation: true,
@@ -116,7 +116,8 @@ describe('the window', () => {
       webviewTag: false,
       preload: join(ROOT, 'dist', 'preload.js'),
     });
-    expect(win.loaded).toEqual(['app://keybridge/index.html']);
+    // Loaded through the app:// handler (the fake's loadURL rejects as Electron's would otherwise).
+    await vi.waitFor(() => expect(win.loaded).toEqual(['app://keybridge/index.html']));
     expect(win.visible).toBe(true);
   });
 

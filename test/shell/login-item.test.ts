@@ -1,10 +1,12 @@
-// Launch at login per OS: Electron's login item on macOS/Windows (starting hidden), the XDG
-// autostart file on Linux; and when a launch stays in the tray. Only types come from electron.
+// Launch at login per OS: Electron's login item on Windows (run key with --hidden) and macOS
+// (the app's one item, no arguments), the XDG autostart file on Linux; and when a launch stays
+// in the tray. The app is the fake's, which keeps login items as Electron documents them.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appCommand, loginItemFor, startsHidden } from '../../src-main/shell/login-item';
+import { FakeApp } from '../support/fake-electron';
 
 function fakeApp(wasOpenedAtLogin = false) {
   const calls: { openAtLogin: boolean; path?: string; args?: string[] }[] = [];
@@ -26,20 +28,32 @@ afterEach(async () => {
 });
 
 describe('login item', () => {
-  it('macOS and Windows: the OS login item, started with --hidden', async () => {
-    for (const platform of ['darwin', 'win32'] as const) {
-      const app = fakeApp();
-      const exe = '/Applications/KeyBridge.app/Contents/MacOS/KeyBridge';
-      const item = loginItemFor(app, platform, '/home/u', {}, { execPath: exe, args: [] });
-      expect(await item.isEnabled()).toBe(false);
-      await item.setEnabled(true);
-      expect(await item.isEnabled()).toBe(true);
-      await item.setEnabled(false);
-      expect(app.calls).toEqual([
-        { openAtLogin: true, path: exe, args: ['--hidden'] },
-        { openAtLogin: false, path: exe, args: ['--hidden'] },
-      ]);
-    }
+  it('Windows: a run key naming the binary with --hidden (matched by path and args)', async () => {
+    const app = new FakeApp();
+    app.platform = 'win32';
+    const exe = 'C:\\Users\\u\\AppData\\Local\\Programs\\KeyBridge\\KeyBridge.exe';
+    const item = loginItemFor(app, 'win32', 'C:\\Users\\u', {}, { execPath: exe, args: [] });
+    expect(await item.isEnabled()).toBe(false);
+    await item.setEnabled(true);
+    expect(await item.isEnabled()).toBe(true);
+    expect([...app.loginItems.values()]).toEqual([{ openAtLogin: true, path: exe, args: ['--hidden'] }]);
+    await item.setEnabled(false);
+    expect(await item.isEnabled()).toBe(false);
+    expect(app.loginItems.size).toBe(0);
+  });
+
+  it('macOS: the app’s one login item (path and args are Windows-only); a login launch is told by wasOpenedAtLogin', async () => {
+    const app = new FakeApp();
+    app.platform = 'darwin';
+    const item = loginItemFor(app, 'darwin', '/Users/u', {}, { execPath: '/Applications/KeyBridge.app/Contents/MacOS/KeyBridge', args: [] });
+    await item.setEnabled(true);
+    expect(await item.isEnabled()).toBe(true);
+    expect([...app.loginItems.values()]).toEqual([{ openAtLogin: true, type: 'mainAppService' }]);
+    // What macOS starts at login carries no --hidden: the launch stays in the tray all the same.
+    app.openedAtLogin = true;
+    expect(startsHidden(['KeyBridge'], app, 'darwin')).toBe(true);
+    await item.setEnabled(false);
+    expect(await item.isEnabled()).toBe(false);
   });
 
   it('Linux: an autostart entry naming the AppImage when running from one', async () => {
@@ -60,9 +74,10 @@ describe('login item', () => {
     expect(await readFile(join(home, '.config', 'autostart', 'keybridge.desktop'), 'utf8')).toContain(
       'Exec="/src/Key Bridge/node_modules/electron/dist/electron" "/src/Key Bridge" --hidden',
     );
-    const app = fakeApp();
+    const app = new FakeApp();
+    app.platform = 'win32';
     await loginItemFor(app, 'win32', home, {}, command).setEnabled(true);
-    expect(app.calls).toEqual([{ openAtLogin: true, path: command.execPath, args: ['/src/Key Bridge', '--hidden'] }]);
+    expect([...app.loginItems.values()]).toEqual([{ openAtLogin: true, path: command.execPath, args: ['/src/Key Bridge', '--hidden'] }]);
   });
 
   it('stays in the tray for --hidden, or when macOS opened it at login', () => {
