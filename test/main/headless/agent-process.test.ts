@@ -150,6 +150,17 @@ describe('serving', () => {
     expectNoKey(agent.stderr());
   });
 
+  it('exits 0 on SIGINT and SIGHUP too, removing the socket', async () => {
+    writeProfiles(file, profilesJson({ a: remote(KEY_A) }));
+    for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+      const agent = await runAgent(['--profiles', file, '--socket', socketPath]);
+      agent.child.kill(signal);
+      expect(await agent.exit).toBe(0);
+      expect(agent.stderr()).toContain(`${signal}: closing the agent.`);
+      expect(existsSync(socketPath)).toBe(false);
+    }
+  });
+
   it('listens on the tray default socket (under $HOME), or on $KEYBRIDGE_AGENT_SOCKET', async () => {
     writeProfiles(file, profilesJson({ a: remote(KEY_A) }));
     const home = join(temp.dir, 'home');
