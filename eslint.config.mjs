@@ -1,4 +1,4 @@
-// Lint, including the layering rules of DESIGN.md: each source folder may import only
+// Lint, including the layering rules of docs/architecture.md: each source folder may import only
 // what its runtime has (see "Rules of the house").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -1,5 +1,5 @@
 // The two first-class vendors and the custom profile, as their public docs describe them
-// (DESIGN.md, "The vendors").
+// (docs/vendors.md).
 import { z } from 'zod';
 import type { AuthStyle } from './endpoint';
 

@@ -1,4 +1,4 @@
-// The lint config enforces DESIGN.md's layering; this proves each rule fires where it should.
+// The lint config enforces the layering of docs/architecture.md; this proves each rule fires where it should.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 

@@ -1,6 +1,6 @@
 // A fake vendor /mcp endpoint on 127.0.0.1: a real SDK McpServer (fresh per session) behind
 // StreamableHTTPServerTransport, with an in-memory event store (resumption) and an auth gate
-// that answers exactly like the vendors in DESIGN.md. Tests drive it with the controls below
+// that answers exactly like the vendors in docs/vendors.md. Tests drive it with the controls below
 // and assert on `requests`, which records what each HTTP request carried (keys included:
 // this is test-only memory, never printed).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
