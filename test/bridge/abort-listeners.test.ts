@@ -1,28 +1,30 @@
 // SDK 1.32.2 pitfall: StreamableHTTPClientTransport passes ONE long-lived AbortSignal to every
 // fetch and each request leaves an abort listener on it, so a session of hours grows without
 // bound. Measured in process on the real SDK transport against the fake vendor: with the
-// runtime's fetch the listeners grow with every request; with the bridge's auth fetch they stay flat.
+// runtime's fetch the listeners grow with every request; with the agent's auth fetch (the one every
+// upstream session uses, src-main/upstream/auth-fetch.ts) they stay flat.
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEventListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { createAuthFetch } from '../../src-bridge/auth-fetch';
-import { CredentialsState } from '../../src-bridge/credentials';
-import { createLogger } from '../../src-bridge/log';
-import { StreamGuard } from '../../src-bridge/stream-guard';
+import { createAuthFetch, createFetchPool, type FetchPool } from '../../src-main/upstream/auth-fetch';
+import { silentLog } from '../../src-main/upstream/log';
+import { StreamGuard } from '../../src-main/upstream/stream-guard';
 
 const KEY = 'uo_test_listeners_aaaaaaaa07';
 const REQUESTS = 400;
 
 let vendor: FakeVendor | undefined;
 let client: Client | undefined;
+let pool: FetchPool | undefined;
 
 afterEach(async () => {
   await client?.close();
+  await pool?.close();
   await vendor?.close();
-  client = vendor = undefined;
+  client = vendor = pool = undefined;
 });
 
 /** The most abort listeners seen on the transport's long-lived signal during REQUESTS pings. `fetchFor`
@@ -49,11 +51,11 @@ describe('abort listeners over a long session', () => {
     expect(await mostListenersDuringPings(() => undefined)).toBeGreaterThan(REQUESTS / 4);
   });
 
-  it('with the bridge’s auth fetch they stay flat', async () => {
+  it('with the agent’s auth fetch they stay flat', async () => {
     const count = await mostListenersDuringPings((endpoint) => {
-      const state = new CredentialsState();
-      state.apply({ type: 'credentials', profile: 'p', endpoint, auth: 'x-api-key', key: KEY, keyId: 'sha256:00000000' });
-      return createAuthFetch({ credentials: () => state.current, guard: new StreamGuard(), log: createLogger('error', () => []), noCredentialsMessage: () => 'no key' });
+      pool = createFetchPool(silentLog);
+      const credentials = { endpoint, auth: 'x-api-key' as const, key: KEY, keyId: 'sha256:00000000' };
+      return createAuthFetch({ credentials: () => credentials, pool, guard: new StreamGuard(), noCredentialsMessage: () => 'no key' });
     });
     expect(count).toBeLessThanOrEqual(3);
     expect(vendor!.requests.every((r) => r.xApiKey === KEY && r.authorization === undefined)).toBe(true);
