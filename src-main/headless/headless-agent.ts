@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { allowAll, startAgent, type Agent, type AgentActivity } from '../agent';
 import { createFileCredentials, type FileCredentials, type ProfilesChange } from './file-credentials';
 import type { Logger } from './log';
-import { readProfilesFile, type ReadResult } from './profiles-file';
+import { readProfilesFile } from './profiles-file';
 import { fileSignature, watchProfilesFile, type WatchOptions } from './profiles-watch';
 
 /** The profiles file cannot be used at start (the message is one line, with no key in it). */
@@ -19,8 +19,6 @@ export interface HeadlessAgentOptions {
   /** A failed read is checked again after this long before it is reported: an editor that
    * writes in place can be caught half-way through a save. */
   confirmMs?: number;
-  /** For tests: reads the file (default readProfilesFile). */
-  read?: (path: string) => ReadResult;
 }
 
 export interface HeadlessAgent {
@@ -38,7 +36,7 @@ export interface HeadlessAgent {
 export async function startHeadlessAgent(options: HeadlessAgentOptions): Promise<HeadlessAgent> {
   const profilesPath = resolve(options.profilesPath);
   const { log } = options;
-  const read = options.read ?? readProfilesFile;
+  const read = readProfilesFile;
   const confirmMs = options.confirmMs ?? 150;
 
   const since = fileSignature(profilesPath);
