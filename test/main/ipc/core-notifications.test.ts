@@ -1,9 +1,10 @@
 // Desktop notifications the core raises from state changes, with a manual clock: the
-// UptimeMonitoring grace window about to end after a rotation.
+// UptimeMonitoring grace window about to end after a rotation; a key the vendor refuses.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Clock } from '../../../src-main/vault';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
-import { connectLineClient } from '../../shell/agent-line-client';
+import { startBridgeClient } from '../../support/bridge-process';
+import { until } from '../../support/until';
 import { startCoreHarness, type CoreHarness } from './core-harness';
 
 const OLD = 'umk_live_test_notify_old_0001';
@@ -57,35 +58,26 @@ it('warns a minute before the old key stops working, naming it (masked) and offe
   expect((await harness.core.activity.events()).some((e) => e.level === 'warning' && e.profile === 'um-prod' && e.message.includes('stops working'))).toBe(true);
 });
 
-it('a refused key is notified once, even while another bridge of the profile still works', async () => {
-  const hello = (name: string, pid: number) => ({ type: 'hello' as const, v: 1, profile: 'um-prod', client: { name, pid }, bridge: { version: 'test', pid } });
-  const working = await connectLineClient(harness.core.socketPath);
-  const refused = await connectLineClient(harness.core.socketPath);
+it('a refused key is notified once, however many bridges of the profile fail', async () => {
+  const KEY = 'umk_live_test_notify_refused_3';
+  vendor.addKey(KEY);
+  await harness.core.profiles.add({ name: 'um-refused', vendor: 'uptimemonitoring', endpoint: vendor.url, auth: 'bearer', keyPrefix: null, note: '', key: { source: 'typed', key: KEY } });
+  const bridges = [
+    await startBridgeClient({ profile: 'um-refused', agentSocket: harness.core.socketPath }),
+    await startBridgeClient({ profile: 'um-refused', agentSocket: harness.core.socketPath }),
+  ];
+  const rejected = () => harness.notifications.filter((n) => n.title === 'Key rejected' && n.body.includes("'um-refused'"));
+  const callAll = () => Promise.all(bridges.map((b) => b.client.callTool({ name: 'echo', arguments: { text: 'x' } }).then(() => 'ok', (e: unknown) => String(e))));
   try {
-    working.send(hello('Cursor', 501));
-    refused.send(hello('Claude', 502));
-    expect(await working.next()).toMatchObject({ type: 'credentials' });
-    expect(await refused.next()).toMatchObject({ type: 'credentials' });
-    const at = new Date(now).toISOString();
-    const status = (requests: number, upstream: 'ok' | 'failing') => ({
-      type: 'status' as const,
-      profile: 'um-prod',
-      upstream,
-      requests,
-      errors: upstream === 'ok' ? 0 : 1,
-      lastError: upstream === 'ok' ? null : { status: 401, message: 'invalid credentials', at },
-    });
-    refused.send(status(1, 'failing'));
-    for (let i = 1; i <= 5; i++) {
-      working.send(status(i, 'ok'));
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const rejected = () => harness.notifications.filter((n) => n.title === 'Key rejected');
-    await new Promise((r) => setTimeout(r, 100));
+    expect(await callAll()).toEqual(['ok', 'ok']);
+    vendor.revokeKey(KEY);
+    for (let i = 0; i < 3; i++) expect((await callAll()).every((r) => r.includes('401'))).toBe(true);
+    await until(() => rejected().length > 0, 'the rejection notice');
+    expect(rejected()[0]?.body).toContain("rejected the key for 'um-refused' (401 invalid credentials)");
+    // Both sessions keep failing: still one notice.
+    await callAll();
     expect(rejected()).toHaveLength(1);
-    expect(rejected()[0]?.body).toBe("The vendor rejected the key for 'um-prod' (401 invalid credentials). Rotate or re-enter it in KeyBridge.");
   } finally {
-    working.close();
-    refused.close();
+    for (const b of bridges) await b.close();
   }
 });
