@@ -24,7 +24,9 @@ export class AgentSocketError extends Error {}
 /** Listens on `socketPath` for `onConnection`; throws AgentAlreadyRunningError or AgentSocketError. */
 export async function listenOnAgentSocket(socketPath: string, onConnection: (socket: Socket) => void): Promise<Server> {
   const dir = agentSocketDir(socketPath);
-  const server = createServer(onConnection);
+  // Half-open: a bridge whose assistant closed stdin ends its side and still reads the answers
+  // to what it had sent (docs/agent-protocol.md, "End"); the agent ends its side itself.
+  const server = createServer({ allowHalfOpen: true }, onConnection);
   if (dir === null) {
     // Windows named pipe: no file to clean up; a second listener fails with EADDRINUSE.
     try {

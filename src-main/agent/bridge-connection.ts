@@ -48,6 +48,13 @@ export interface BridgeConnection {
   close(): void;
 }
 
+/** The id an invalid message is answered with: its own when it has one (JSON-RPC), else null,
+ * so that an assistant's request is never left without an answer under its id. */
+function replyId(item: unknown): string | number | null {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
+}
+
 export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnection {
   const { id, credentials, limits } = deps;
   let session: BridgeSession | null = null;
@@ -136,7 +143,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     }
     for (const item of Array.isArray(value) ? value : [value]) {
       if (JSONRPCMessageSchema.safeParse(item).success) session.fromClient(item as JSONRPCMessage);
-      else write(`${JSON.stringify(errorResponse(null, INVALID_REQUEST, 'Invalid JSON-RPC message'))}\n`);
+      else write(`${JSON.stringify(errorResponse(replyId(item), INVALID_REQUEST, 'Invalid JSON-RPC message'))}\n`);
     }
   };
 

@@ -1,4 +1,4 @@
-// The same features through the built bridge against the reference server,
+// The same features through the built bridge and the real agent against the reference server,
 // @modelcontextprotocol/server-everything in its Streamable HTTP mode, behind a vendor-like
 // auth gate (UptimeMonitoring rules: Bearer only). Feature by feature.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { startEverythingServer, type EverythingServer } from '../support/everything-server';
 import { startAuthGateProxy, type AuthGateProxy } from '../support/auth-gate-proxy';
-import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
+import { startTestAgent, type TestAgent } from '../support/test-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
 import { until } from '../support/until';
 
@@ -22,7 +22,7 @@ const KEY = 'umk_live_test_everything_0000001';
 
 let everything: EverythingServer;
 let gate: AuthGateProxy;
-let agent: FakeAgent;
+let agent: TestAgent;
 let bridge: BridgeClient;
 const logs: LoggingMessageNotification['params'][] = [];
 const updated: string[] = [];
@@ -33,7 +33,7 @@ const clientErrors: Error[] = [];
 beforeAll(async () => {
   everything = await startEverythingServer();
   gate = await startAuthGateProxy({ vendor: 'uptimemonitoring', keys: [KEY], targetPort: everything.port });
-  agent = await startFakeAgent({ profiles: { 'mcp-everything': { endpoint: gate.url, auth: 'bearer', key: KEY } } });
+  agent = await startTestAgent({ profiles: { 'mcp-everything': { endpoint: gate.url, auth: 'bearer', key: KEY } } });
   bridge = await startBridgeClient(
     { profile: 'mcp-everything', agentSocket: agent.socketPath },
     { capabilities: { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } } },

@@ -1,13 +1,9 @@
-// Self-test of the fakes other tests rely on: the vendor's auth gate answers as documented,
-// a real SDK client works against it, and the agent speaks protocol v1.
+// Self-test of the fake vendor other tests rely on: its auth gate answers as documented, and a
+// real SDK client works against it. (The agent in the tests is the real one, test-agent.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
-import { decodeAgentFrame, encodeFrame, type AgentToBridgeFrame } from '../../src-shared/agent-protocol';
-import { createLineSplitter } from '../../src-shared/line-splitter';
 
 const UO_KEY = 'uo_test_aaaaaaaaaaaaaaaa1111';
 const UM_KEY = 'umk_live_test_bbbbbbbbbbbb2222';
@@ -91,64 +87,5 @@ describe('fake vendor auth gate', () => {
     await v.expireSessions();
     await expect(client.listTools()).rejects.toThrow(/Session not found/);
     expect(v.requests.filter((r) => r.method === 'POST').at(-1)).toMatchObject({ sessionId, status: 404 });
-  });
-});
-
-describe('fake agent', () => {
-  let agent: FakeAgent | undefined;
-  afterEach(async () => {
-    await agent?.close();
-    agent = undefined;
-  });
-
-  function talk(socketPath: string) {
-    const socket = connect(socketPath);
-    const received: AgentToBridgeFrame[] = [];
-    const splitter = createLineSplitter({
-      maxLength: 65536,
-      onOverflow: () => undefined,
-      onLine: (line) => {
-        const d = decodeAgentFrame(line);
-        if (d.kind === 'frame') received.push(d.frame);
-      },
-    });
-    socket.setEncoding('utf8');
-    socket.on('data', (c: string) => splitter.push(c));
-    socket.on('error', () => undefined);
-    const next = async (count: number) => {
-      for (let i = 0; i < 200 && received.length < count; i++) await new Promise((r) => setTimeout(r, 10));
-      return received[count - 1];
-    };
-    return { socket, received, next };
-  }
-
-  it('answers hello with credentials or an error, pushes rotations and revocations, records status', async () => {
-    agent = await startFakeAgent({
-      profiles: { 'mcp-claude': { endpoint: 'http://127.0.0.1:1/mcp', auth: 'x-api-key', key: UO_KEY }, locked: { error: 'locked', message: 'Locked.' } },
-    });
-    const a = talk(agent.socketPath);
-    a.socket.write(encodeFrame({ type: 'hello', v: 1, profile: 'mcp-claude', client: { name: 'T' }, bridge: { version: '0', pid: 1 } }));
-    expect(await a.next(1)).toMatchObject({ type: 'credentials', key: UO_KEY, auth: 'x-api-key' });
-    agent.pushCredentials('mcp-claude', { endpoint: 'http://127.0.0.1:1/mcp', auth: 'bearer', key: 'uo_test_new_dddddddddd' });
-    expect(await a.next(2)).toMatchObject({ type: 'credentials', auth: 'bearer' });
-    a.socket.write(encodeFrame({ type: 'status', profile: 'mcp-claude', upstream: 'ok', requests: 1, errors: 0, lastError: null }));
-    await agent.waitForFrame((f) => f.type === 'status');
-    a.socket.write('not json\n');
-    expect(await a.next(3)).toMatchObject({ type: 'error', code: 'bad-request' });
-    agent.revoke('mcp-claude', 'gone');
-    expect(await a.next(4)).toMatchObject({ type: 'revoked', message: 'gone' });
-
-    const b = talk(agent.socketPath);
-    b.socket.write(encodeFrame({ type: 'hello', v: 1, profile: 'nope', client: { name: 'T' }, bridge: { version: '0', pid: 1 } }));
-    expect(await b.next(1)).toMatchObject({ type: 'error', code: 'unknown-profile' });
-    b.socket.write(encodeFrame({ type: 'hello', v: 1, profile: 'locked', client: { name: 'T' }, bridge: { version: '0', pid: 1 } }));
-    expect(await b.next(2)).toMatchObject({ type: 'error', code: 'locked' });
-    b.socket.write(encodeFrame({ type: 'hello', v: 2, profile: 'locked', client: { name: 'T' }, bridge: { version: '0', pid: 1 } }));
-    expect(await b.next(3)).toMatchObject({ type: 'error', code: 'unsupported-version' });
-    expect(agent.connections).toBe(2);
-    agent.dropConnections();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(agent.connections).toBe(0);
-    expect(agent.hellos).toHaveLength(4);
   });
 });
