@@ -10,7 +10,7 @@ import { APPROVAL_TOKEN_ENV } from '../src-shared/agent-protocol';
 import type { ClientView, Finding, SessionView, Settings, TestConnectionResult } from '../src-shared/ipc-contract';
 import type { ProfileView } from '../src-shared/profile';
 import { ClientsService, launcherPath, writeLauncher, type ClientStatus } from './clients';
-import { redact } from '../src-shared/redact';
+import { redact, type Redactor } from '../src-shared/redact';
 import { createActivityLog } from './core/activity-log';
 import { startAgent, type Agent } from './agent';
 import { createApprovalPolicy, type AccessRequest, type ApprovalAnswer } from './core/approval';
@@ -20,6 +20,8 @@ import { isAllowedExternalUrl } from './core/external-links';
 import { createGraceReminders } from './core/grace-reminders';
 import { createNotices } from './core/notices';
 import type { LoginItem } from './core/login-item';
+import { securePrivateFolders } from './core/private-dir';
+import { redactingCore } from './core/redacting-core';
 import type { AppCore } from './core/types';
 import type { Probe } from './upstream/probe';
 import { createVault, systemClock, VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, type Cipher, type Clock, type StoreBackend } from './vault';
@@ -87,16 +89,27 @@ function clientView(status: ClientStatus): ClientView | null {
   };
 }
 
-export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHandle> {
+export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandle> {
+  // Whatever leaves the core (notifications, diagnostics, the activity log, notices, events,
+  // every action's answer and error) is redacted with every key the vault has held in this
+  // process, not only vendor-shaped ones: a server may echo a custom key anywhere.
+  let redactKeys: Redactor = (text) => redact(text);
+  const redactText: Redactor = (text) => redactKeys(text);
+  const options: AppCoreOptions = {
+    ...given,
+    notify: ({ title, body }) => given.notify({ title: redactText(title), body: redactText(body) }),
+    log: (level, message) => given.log?.(level, redactText(message)),
+  };
   const clock = options.clock ?? systemClock;
   const now = () => new Date(clock.now());
   const log = options.log ?? (() => undefined);
-  const hub = createEventHub((channel, error) => log('error', `A ${channel} listener failed: ${String(error)}`));
-  const notices = createNotices(now, (list) => hub.emit('notices:changed', list));
-  const activity = createActivityLog(now, (event) => hub.emit('activity:event', event));
+  const hub = createEventHub((channel, error) => log('error', `A ${channel} listener failed: ${String(error)}`), redactText);
+  const notices = createNotices(now, (list) => hub.emit('notices:changed', list), redactText);
+  const activity = createActivityLog(now, (event) => hub.emit('activity:event', event), redactText);
   const host = { platform: options.platform, homeDir: options.homeDir, env: { ...options.env } };
 
   const vault = await createVault({ backend: options.store ?? confBackend(options.userDataDir), cipher: options.cipher, clock, probe: options.probe });
+  redactKeys = vault.redact;
   const launcherInputs = {
     ...host,
     appExecPath: options.appExecPath,
@@ -303,6 +316,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
     async start() {
       if (started) return;
       started = true;
+      await securePrivateFolders(options.homeDir, options.platform);
       await writeLauncher(launcherInputs);
       // The OS is the truth for launch at login; the stored setting mirrors it.
       const atLogin = await options.loginItem.isEnabled();
@@ -354,5 +368,5 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCoreHan
       vault.close();
     },
   };
-  return core;
+  return redactingCore(core, redactText);
 }

@@ -22,23 +22,51 @@ const MIN_PIECE_LENGTH = 6;
 /** Where messages are shortened: vendor-errors.ts ends them with "…"; others with "...". */
 const CUT_MARKS = ['…', '...'];
 
+/** A function that redacts a text (e.g. the vault's, with every key it has held). */
+export type Redactor = (text: string) => string;
+
 /** Redacts known shapes, plus each of `known` (keys the caller holds) wherever it appears. */
 export function redact(text: string, known: Iterable<string> = []): string {
-  let out = text;
-  // Longest first: a key that contains another is redacted whole.
+  return redactPrepared(text, prepare(known));
+}
+
+interface Prepared {
+  /** Longest first: a key that contains another is redacted whole. */
+  secrets: string[];
+  /** Every written form of every secret, longest first. */
+  forms: string[];
+}
+
+function prepare(known: Iterable<string>): Prepared {
   const secrets = [...new Set(known)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-  for (const secret of secrets) {
-    for (const form of writtenForms(secret)) {
-      if (out.includes(form)) out = out.split(form).join(REDACTED);
-    }
+  const forms = [...new Set(secrets.flatMap(writtenForms))].sort((a, b) => b.length - a.length);
+  return { secrets, forms };
+}
+
+function redactPrepared(text: string, { secrets, forms }: Prepared): string {
+  let out = text;
+  for (const form of forms) {
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
   }
   for (const secret of secrets) out = redactCut(out, secret);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
 
-/** A redactor over a set of keys that may change (the vault's): `(text) => redact(text, keys())`. */
-export type Redactor = (text: string) => string;
+/** A redactor over a growing set of keys (the vault's: every key seen in this process), with
+ * the keys' written forms worked out once per change rather than per message. */
+export function keyRedactor(): { add(key: string): void; redact: Redactor } {
+  const keys = new Set<string>();
+  let prepared: Prepared | null = null;
+  return {
+    add(key) {
+      if (keys.has(key)) return;
+      keys.add(key);
+      prepared = null;
+    },
+    redact: (text) => redactPrepared(text, (prepared ??= prepare(keys))),
+  };
+}
 
 /** Every string inside `value` (arrays and plain objects, keys and values) passed through
  * `redactText`; everything else as it was. A new value: `value` is not changed. */

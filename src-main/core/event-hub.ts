@@ -1,6 +1,8 @@
 // A typed publish/subscribe hub for the event channels of the IPC contract. The core emits
-// here; the window, the tray and the renderer's test harness subscribe.
+// here; the window, the tray and the renderer's test harness subscribe. Every payload passes
+// `redactText` (the vault's redactor, in the app) before any subscriber sees it.
 import type { EventChannel, EventPayload } from '../../src-shared/ipc-contract';
+import { redactDeep, type Redactor } from '../../src-shared/redact';
 
 type Listener<C extends EventChannel> = (payload: EventPayload<C>) => void;
 
@@ -9,11 +11,14 @@ export interface EventHub {
   on<C extends EventChannel>(channel: C, listener: Listener<C>): () => void;
 }
 
-export function createEventHub(onListenerError: (channel: EventChannel, error: unknown) => void): EventHub {
+export function createEventHub(onListenerError: (channel: EventChannel, error: unknown) => void, redactText?: Redactor): EventHub {
   const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
   return {
-    emit(channel, payload) {
-      for (const listener of [...(listeners.get(channel) ?? [])]) {
+    emit(channel, given) {
+      const subscribers = [...(listeners.get(channel) ?? [])];
+      if (subscribers.length === 0) return;
+      const payload = redactText ? redactDeep(given, redactText) : given;
+      for (const listener of subscribers) {
         // One failing subscriber must not keep the others (or the emitter) from running.
         try {
           (listener as Listener<typeof channel>)(payload);

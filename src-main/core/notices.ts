@@ -1,8 +1,9 @@
 // Notices the UI shows until the user dismisses them (a corrupt store moved aside, a key that
-// needs re-entry, …). In memory: each start raises what is still true.
+// needs re-entry, …). In memory: each start raises what is still true. Messages are redacted
+// (the app passes the vault's redactor: every key it has held).
 import { randomUUID } from 'node:crypto';
 import type { Notice } from '../../src-shared/ipc-contract';
-import { redact } from '../../src-shared/redact';
+import { redact, type Redactor } from '../../src-shared/redact';
 
 export interface Notices {
   list(): Notice[];
@@ -11,12 +12,12 @@ export interface Notices {
   dismiss(id: string): void;
 }
 
-export function createNotices(now: () => Date, onChange: (notices: Notice[]) => void): Notices {
+export function createNotices(now: () => Date, onChange: (notices: Notice[]) => void, redactText: Redactor = (text) => redact(text)): Notices {
   let notices: Notice[] = [];
   return {
     list: () => [...notices],
     raise(level, message) {
-      const text = redact(message);
+      const text = redactText(message);
       const existing = notices.find((n) => n.message === text);
       if (existing) return existing;
       const notice: Notice = { id: randomUUID(), level, message: text, at: now().toISOString() };

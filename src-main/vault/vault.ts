@@ -7,7 +7,7 @@ import { authStyleSchema, type NetworkSettings } from '../../src-shared/endpoint
 import type { StorageStatus } from '../../src-shared/ipc-contract';
 import { checkKey } from '../../src-shared/key-format';
 import { addProfileInputSchema, endpointSchema, type AddProfileInput, type ProbeResult, type ProfileView } from '../../src-shared/profile';
-import { redact, redactDeep } from '../../src-shared/redact';
+import { keyRedactor, redactDeep } from '../../src-shared/redact';
 import { VENDORS } from '../../src-shared/vendors';
 import type { CredentialSource, CredentialsLookup, KeyEvent, KeyEventListener } from '../agent/credential-source';
 import { probeEndpoint, type Probe } from '../upstream/probe';
@@ -100,12 +100,12 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   const unreadable = new Set<string>();
   const graceTimers = new Map<string, TimerHandle>();
   /** Every plain key seen in this process, to redact with; in memory only. */
-  const seenKeys = new Set<string>();
+  const seenKeys = keyRedactor();
   const remember = (key: string) => {
     seenKeys.add(key);
     return key;
   };
-  const redactText = (text: string) => redact(text, seenKeys);
+  const redactText = seenKeys.redact;
   /** A probe's answer with every key redacted: a server may echo the key it was sent in its
    * error body (or anywhere), and the answer is stored, shown and returned. */
   const redactedProbe = (result: ProbeResult): ProbeResult => redactDeep(result, redactText);

@@ -1,14 +1,15 @@
 // A careless server in front of the fake vendor, on 127.0.0.1: it passes requests through
 // (streamed both ways), except the ones a test queued with echoNext, which it answers itself
-// with an error body that repeats the auth header it received — the key as sent, whatever
-// its shape. What a server that logs "invalid key <key>" into its 401, or dumps the request
-// into its 500, does to a custom key.
+// with an error body that repeats the key it received (the X-API-Key value, or the token of
+// `Authorization: Bearer`), bare — no header name or "Bearer" next to it that a pattern could
+// catch. What a server that says "invalid key <key>" in its 401, or dumps the request into
+// its 500, does to a custom key.
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface EchoAnswer {
   status: number;
-  /** The body, built from the auth header's value as received (the key, or `Bearer <key>`). */
+  /** The body, built from the key as received. */
   body: (received: string) => string;
   /** Default text/plain (as UptimeMonitoring sends its JSON 401s). */
   contentType?: string;
@@ -24,9 +25,10 @@ export interface EchoFront {
   close(): Promise<void>;
 }
 
-const authValue = (headers: IncomingHttpHeaders): string => {
-  const value = headers['x-api-key'] ?? headers.authorization ?? '';
-  return Array.isArray(value) ? value.join(', ') : value;
+const receivedKey = (headers: IncomingHttpHeaders): string => {
+  const apiKey = headers['x-api-key'];
+  if (apiKey !== undefined) return Array.isArray(apiKey) ? apiKey.join(', ') : apiKey;
+  return (headers.authorization ?? '').replace(/^Bearer\s+/i, '');
 };
 
 export async function startEchoFront(target: { port: number }): Promise<EchoFront> {
@@ -37,7 +39,7 @@ export async function startEchoFront(target: { port: number }): Promise<EchoFron
     if (answer) {
       req.resume();
       echoed++;
-      res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'text/plain' }).end(answer.body(authValue(req.headers)));
+      res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'text/plain' }).end(answer.body(receivedKey(req.headers)));
       return;
     }
     const upstream = httpRequest({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, (reply) => {

@@ -42,10 +42,10 @@ async function open(cipher: TestCipher, clock = createManualClock()) {
 
 const custom = (key = CUSTOM, name = 'custom-api'): AddProfileInput => ({ name, vendor: 'custom', endpoint: front.url, auth: 'bearer', keyPrefix: null, key });
 const fileText = () => readFileSync(confBackend(temp.dir).path, 'utf8');
-/** A 401 in UptimeMonitoring's shape (JSON sent as text/plain) that quotes the header it got. */
-const echo401 = { status: 401, body: (received: string) => JSON.stringify({ error: `invalid credentials: ${received}` }) };
-/** A 500 that dumps the request's header into a plain-text body. */
-const echo500 = { status: 500, body: (received: string) => `Internal Server Error\nrequest headers: authorization=${received}; content-type=application/json` };
+/** A 401 in UptimeMonitoring's shape (JSON sent as text/plain) that quotes the key it got. */
+const echo401 = { status: 401, body: (key: string) => JSON.stringify({ error: `invalid credentials: no account has the key ${key}` }) };
+/** A 500 that dumps what it was handling into a plain-text body. */
+const echo500 = { status: 500, body: (key: string) => `Internal Server Error\nwhile looking up token=${key} in accounts` };
 
 describe('a key the server echoes back', () => {
   it('add: the refusal names the vendor’s words with the key redacted, and nothing is stored', async () => {
@@ -116,7 +116,7 @@ describe('a key the server echoes back', () => {
     const vault = await open(cipher);
     expect(vault.get('um').previous).toMatchObject({ fate: 'grace' });
     expect(redact(UM_OLD)).toContain('echo~old.0001');
-    front.echoNext({ status: 500, body: (received) => `upstream refused key=${received.replace(/^Bearer /, '')}; previous key=${UM_OLD}` });
+    front.echoNext({ status: 500, body: (received) => `upstream refused ${received}; previous ${UM_OLD}` });
     const result = await vault.verify('um');
     expect(result).toMatchObject({ ok: false, status: 500 });
     expect(JSON.stringify(result)).not.toContain('echo~new.0002');
