@@ -73,6 +73,19 @@ describe('electron-builder.yml', () => {
     });
   });
 
+  it('asks the hardened runtime for allow-jit only (no unsigned executable memory, no library-validation exception)', () => {
+    const plist = readFileSync(at(config.mac.entitlements), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+    expect([...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1])).toEqual(['com.apple.security.cs.allow-jit']);
+    expect(config.mac.entitlementsInherit).toBe(config.mac.entitlements);
+  });
+
+  it('has the metadata the deb and rpm targets require (homepage, maintainer, description)', () => {
+    const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as { homepage?: string; description?: string };
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.description).toBeTruthy();
+    expect((config.linux as { maintainer?: string }).maintainer).toMatch(/^.+ <[^@\s]+@[^@\s]+>$/);
+  });
+
   it('names only files that exist after the build', () => {
     const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as { main: string };
     for (const file of [pkg.main, 'dist/preload.js', 'dist/bridge.js', 'dist/renderer/index.html', ...config.asarUnpack]) expect(existsSync(at(file)), file).toBe(true);
