@@ -120,7 +120,10 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
       helloSeen = true;
       return fail(
         'unsupported-version',
-        `This MCP server entry runs an older KeyBridge bridge (protocol v${version}); KeyBridge now speaks v${PROTOCOL_VERSION}. Restart the assistant so that it starts the new bridge.`,
+        version < PROTOCOL_VERSION
+          ? `This MCP server entry runs an older KeyBridge bridge (protocol v${version}); KeyBridge now speaks v${PROTOCOL_VERSION}. Restart the assistant so that it starts the new bridge.`
+          : // A bridge of a newer KeyBridge than the one running: the app was updated and not restarted.
+            `This MCP server entry runs a newer KeyBridge bridge (protocol v${version}) than the KeyBridge running (v${PROTOCOL_VERSION}). Restart KeyBridge so that the updated version runs.`,
       );
     }
     const decoded = decodeBridgeFrame(line);
