@@ -4,12 +4,13 @@
 // (the cipher, the clipboard, the browser, notifications, dialogs, the login item) is
 // injected, so tests and the renderer's harness build a real core with temp dirs.
 import os from 'node:os';
+import path from 'node:path';
 import Conf from 'conf';
 import { agentSocketPath } from '../src-shared/agent-socket-path';
 import { APPROVAL_TOKEN_ENV } from '../src-shared/agent-protocol';
-import type { ClientView, Finding, SessionView, Settings, TestConnectionResult } from '../src-shared/ipc-contract';
+import type { ClientView, ScanReport, SessionView, Settings, TestConnectionResult } from '../src-shared/ipc-contract';
 import type { ProfileView } from '../src-shared/profile';
-import { ClientsService, launcherPath, writeLauncher, type ClientStatus } from './clients';
+import { ClientsService, clientViewOf, launcherPath, scanReportView, vaultMigrationTarget, writeLauncher } from './clients';
 import { redact, type Redactor } from '../src-shared/redact';
 import { createActivityLog } from './core/activity-log';
 import { startAgent, type Agent } from './agent';
@@ -76,19 +77,6 @@ function confBackend(userDataDir: string): StoreBackend {
   };
 }
 
-function clientView(status: ClientStatus): ClientView | null {
-  if (status.id === 'cursor-project') return null;
-  return {
-    id: status.id,
-    label: status.label,
-    configPath: status.configPath,
-    state: status.state,
-    profiles: [...new Set([...status.connected, ...status.changed].map((e) => e.profile))],
-    plaintextKeys: status.plaintextKeys,
-    error: status.error ? status.error.message : null,
-  };
-}
-
 export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandle> {
   // Whatever leaves the core (notifications, diagnostics, the activity log, notices, events,
   // every action's answer and error) is redacted with every key the vault has held in this
@@ -126,7 +114,8 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
   const clients = new ClientsService({
     host,
     entry: { launcherPath: launcher, env: entryEnv },
-    vault: { addProfile: (input) => vault.add(input) },
+    vault: vaultMigrationTarget(vault),
+    projectsFile: path.join(options.userDataDir, 'client-projects.json'),
   });
 
   const approval = createApprovalPolicy({
@@ -179,14 +168,8 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
     if (problem.level === 'error') options.notify({ title: 'KeyBridge needs attention', body: problem.message });
   };
 
-  const clientList = async (): Promise<ClientView[]> =>
-    (await clients.list()).map(clientView).filter((c): c is ClientView => c !== null);
-  const findings = async (): Promise<Finding[]> =>
-    (await clients.scanKeys()).findings.flatMap((f) =>
-      f.client === 'cursor-project'
-        ? []
-        : [{ id: f.id, client: f.client, configPath: f.configPath, entryName: f.entryName, where: f.where, maskedKey: f.maskedKey, vendor: f.vendor, endpoint: f.endpoint, suggestedProfile: f.suggestedProfile }],
-    );
+  const clientList = async (): Promise<ClientView[]> => (await clients.list()).map(clientViewOf);
+  const scanReport = async (): Promise<ScanReport> => scanReportView(await clients.scanKeys());
   const settingsNow = (): Settings => vault.settings.get();
   const announceClients = () => void clientList().then((list) => hub.emit('clients:changed', list), (error) => log('warn', String(error)));
 
@@ -249,36 +232,34 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
     },
     clients: {
       list: clientList,
-      connect: async ({ client, profile }) => {
+      connect: async ({ client, projectDir, profile }) => {
         vault.get(profile);
-        await clients.install({ id: client }, profile);
-        const view = clientView(await clients.status({ id: client }));
-        if (!view) throw new Error('Unknown client.');
+        await clients.install({ id: client, projectDir }, profile);
+        const view = clientViewOf(await clients.status({ id: client, projectDir }));
         activity.record('info', profile, `Connected ${view.label} to '${profile}'.`);
         return view;
       },
-      disconnect: async ({ client, profile }) => {
-        await clients.uninstall({ id: client }, profile);
-        const view = clientView(await clients.status({ id: client }));
-        if (!view) throw new Error('Unknown client.');
+      disconnect: async ({ client, projectDir, profile }) => {
+        await clients.uninstall({ id: client, projectDir }, profile);
+        const view = clientViewOf(await clients.status({ id: client, projectDir }));
         activity.record('info', profile, `Disconnected ${view.label} from '${profile}'.`);
         return view;
       },
-      snippet: async ({ client, profile }) => {
-        const { json, installLink } = clients.snippet({ id: client }, profile);
+      snippet: async ({ client, projectDir, profile }) => {
+        const { json, installLink } = clients.snippet({ id: client, projectDir }, profile);
         return { json, deepLink: installLink };
       },
-      copySnippet: async ({ client, profile }) => {
-        await options.clipboard.writeText(clients.snippet({ id: client }, profile).json);
+      copySnippet: async ({ client, projectDir, profile }) => {
+        await options.clipboard.writeText(clients.snippet({ id: client, projectDir }, profile).json);
       },
     },
     migration: {
-      scan: findings,
-      migrate: async ({ findingId, profile }) => {
-        const result = await clients.migrate(findingId, { profile });
-        activity.record('info', result.profile, `Moved a plaintext key into KeyBridge as '${result.profile}' (${result.entryNames.join(', ')}).`);
+      scan: scanReport,
+      migrate: async ({ findingId, ...choice }) => {
+        const result = await clients.migrate(findingId, choice);
+        activity.record('info', result.profile, redact(result.message));
         announceClients();
-        return vault.get(result.profile);
+        return { profile: result.profile ? vault.get(result.profile) : null, message: result.message };
       },
     },
     activity: {

@@ -10,11 +10,17 @@ import { vendorIdSchema } from './vendors';
 
 // ---- views -------------------------------------------------------------------------------
 
-export const clientIdSchema = z.enum(['claude-desktop', 'cursor', 'vscode', 'vscode-insiders', 'windsurf', 'claude-code']);
+/** The global assistants, plus the workspace configs of project folders the user added. */
+export const clientIdSchema = z.enum(['claude-desktop', 'cursor', 'vscode', 'vscode-insiders', 'windsurf', 'claude-code', 'cursor-project', 'vscode-project']);
 export type ClientId = z.infer<typeof clientIdSchema>;
+
+/** The project folder of a workspace config (cursor-project, vscode-project); absent otherwise. */
+const projectDirSchema = z.string().min(1).max(4096);
 
 export const clientViewSchema = z.object({
   id: clientIdSchema,
+  /** The project folder, for the workspace configs; null for the global assistants. */
+  projectDir: projectDirSchema.nullable(),
   label: z.string(),
   configPath: z.string(),
   /** not-present: the assistant's config folder is missing; changed: our entry was edited by someone else. */
@@ -22,7 +28,12 @@ export const clientViewSchema = z.object({
   profiles: z.array(profileNameSchema),
   /** Plaintext keys found in this client's config (masked), to move into KeyBridge. */
   plaintextKeys: z.number().int().nonnegative(),
+  /** KeyBridge's backups of the client's files that hold one of those plaintext keys. */
+  plaintextBackups: z.number().int().nonnegative(),
+  /** Why the main file cannot be used: its path and the reason. */
   error: z.string().nullable(),
+  /** Problems of the client's other files or blocks (VS Code's settings.json, a project's servers). */
+  problems: z.array(z.string()),
 });
 export type ClientView = z.infer<typeof clientViewSchema>;
 
@@ -36,15 +47,69 @@ export type Snippet = z.infer<typeof snippetSchema>;
 export const findingSchema = z.object({
   id: z.string(),
   client: clientIdSchema,
+  projectDir: projectDirSchema.nullable(),
+  /** The file the key is in (VS Code: mcp.json or settings.json). */
   configPath: z.string(),
+  /** Null for the client's main servers; else `project /src/app` (Claude Code) or `settings.json`. */
+  scope: z.string().nullable(),
   entryName: z.string(),
   where: z.string(),
   maskedKey: z.string(),
   vendor: vendorIdSchema,
+  /** The MCP URL the profile would use: the entry's, else the vendor's default, else null. */
   endpoint: z.string().nullable(),
+  /** Whether the entry names that URL itself; if not, the user can enter or change it. */
+  endpointFromEntry: z.boolean(),
+  /** What stops a move as it is (e.g. no MCP URL), else null. */
+  problem: z.string().nullable(),
+  /** A local server: the command it runs. Moving the key replaces it with the remote bridge. */
+  local: z.string().nullable(),
+  /** The local server can keep running with its key out of the file (VS Code's secret inputs). */
+  keepLocalPossible: z.boolean(),
+  /** The profile that already holds this very key (main compared fingerprints), else null. */
+  existingProfile: z.nullable(profileNameSchema),
+  /** KeyBridge's backups of the file that hold this key too. */
+  backupsHoldingKey: z.number().int().nonnegative(),
+  /** A name no profile has and no other key was offered. */
   suggestedProfile: profileNameSchema,
 });
 export type Finding = z.infer<typeof findingSchema>;
+
+/** A file (or a block of one) the scan could not read: named, with the reason. */
+export const scanErrorSchema = z.object({
+  client: clientIdSchema,
+  projectDir: projectDirSchema.nullable(),
+  label: z.string(),
+  configPath: z.string(),
+  scope: z.string().nullable(),
+  message: z.string(),
+});
+export type ScanError = z.infer<typeof scanErrorSchema>;
+
+export const scanReportSchema = z.object({ findings: z.array(findingSchema), errors: z.array(scanErrorSchema) });
+export type ScanReport = z.infer<typeof scanReportSchema>;
+
+export const migrateInputSchema = z.object({
+  findingId: z.string().max(200),
+  /** move: a new profile; use-existing: the profile that holds the same key; keep-local: VS
+   * Code only, the local server stays and VS Code keeps the key. */
+  action: z.enum(['move', 'use-existing', 'keep-local']).default('move'),
+  profile: z.optional(profileNameSchema),
+  endpoint: endpointSchema.optional(),
+  /** The user agreed to replace a local server with the bridge to the remote endpoint. */
+  replaceLocal: z.boolean().default(false),
+});
+export type MigrateInput = z.input<typeof migrateInputSchema>;
+
+export const migrateResultSchema = z.object({
+  /** The profile the entries now use; null when the key went elsewhere (keep-local). */
+  profile: profileViewSchema.nullable(),
+  /** What happened, in words. */
+  message: z.string(),
+});
+export type MigrateResult = z.infer<typeof migrateResultSchema>;
+
+const clientTargetSchema = z.object({ client: clientIdSchema, projectDir: projectDirSchema.optional(), profile: profileNameSchema });
 
 export const upstreamStateSchema = z.enum(['connecting', 'ok', 'failing']);
 export type UpstreamState = z.infer<typeof upstreamStateSchema>;
@@ -168,12 +233,12 @@ export const invokeContract = {
   'profiles:test-connection': { args: byName, result: testConnectionResultSchema },
   'clipboard:paste-key': { args: none, result: pastedKeySchema },
   'clients:list': { args: none, result: z.array(clientViewSchema) },
-  'clients:connect': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: clientViewSchema },
-  'clients:disconnect': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: clientViewSchema },
-  'clients:snippet': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: snippetSchema },
-  'clients:copy-snippet': { args: z.tuple([z.object({ client: clientIdSchema, profile: profileNameSchema })]), result: ok },
-  'migration:scan': { args: none, result: z.array(findingSchema) },
-  'migration:migrate': { args: z.tuple([z.object({ findingId: z.string().max(200), profile: profileNameSchema })]), result: profileViewSchema },
+  'clients:connect': { args: z.tuple([clientTargetSchema]), result: clientViewSchema },
+  'clients:disconnect': { args: z.tuple([clientTargetSchema]), result: clientViewSchema },
+  'clients:snippet': { args: z.tuple([clientTargetSchema]), result: snippetSchema },
+  'clients:copy-snippet': { args: z.tuple([clientTargetSchema]), result: ok },
+  'migration:scan': { args: none, result: scanReportSchema },
+  'migration:migrate': { args: z.tuple([migrateInputSchema]), result: migrateResultSchema },
   'activity:sessions': { args: none, result: z.array(sessionViewSchema) },
   'activity:events': { args: none, result: z.array(activityEventSchema) },
   'settings:get': { args: none, result: settingsSchema },

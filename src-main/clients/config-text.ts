@@ -48,19 +48,32 @@ const serversSchema = z.record(z.string(), z.unknown());
 
 export interface ConfigDocument {
   file: string;
-  /** The text as read ('' for a missing or empty file). */
+  /** The text as read ('' for a missing or empty file), a byte order mark included. */
   text: string;
   root: Record<string, unknown>;
 }
 
+/** A path to a value in a config: `["mcpServers"]`, `["projects", "/src/app", "mcpServers"]`. */
+export type JsonPath = readonly string[];
+
+// Editors on Windows (Notepad, some VS Code settings) save UTF-8 with a byte order mark. It is
+// not JSON, so it is set aside while parsing and editing, and put back when writing.
+const BOM = '\uFEFF';
+
+/** The text without its byte order mark, and the mark ('' when there is none). */
+export function splitBom(text: string): { bom: string; body: string } {
+  return text.startsWith(BOM) ? { bom: BOM, body: text.slice(1) } : { bom: '', body: text };
+}
+
 /** Parses a config's text; throws ConfigParseError naming the file, line and column. */
 export function parseConfig(file: string, text: string): ConfigDocument {
-  if (text.trim() === '') return { file, text, root: {} };
+  const { body } = splitBom(text);
+  if (body.trim() === '') return { file, text, root: {} };
   const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const value: unknown = parse(body, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const first = errors[0];
   if (first) {
-    const { line, column } = lineAndColumn(text, first.offset);
+    const { line, column } = lineAndColumn(body, first.offset);
     const code = printParseErrorCode(first.error);
     throw new ConfigParseError(file, line, column, PROBLEMS[code] ?? code);
   }
@@ -69,13 +82,45 @@ export function parseConfig(file: string, text: string): ConfigDocument {
   return { file, text, root: root.data };
 }
 
-/** The servers object of a config (empty when absent); a non-object there is an error. */
-export function serversOf(doc: ConfigDocument, serversKey: string): Record<string, unknown> {
-  const value = doc.root[serversKey];
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'true/false' : 'not an object';
+}
+
+/** Where a value sits in the file (1-based), for messages about it. */
+export function positionOf(text: string, path: JsonPath): { line: number; column: number } {
+  const { body } = splitBom(text);
+  const root = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
+  const node = root ? findNodeAtLocation(root, [...path]) : undefined;
+  return node ? lineAndColumn(body, node.offset) : { line: 1, column: 1 };
+}
+
+/** The value at `path`, or undefined when some part of the path is missing. */
+export function valueAt(doc: ConfigDocument, path: JsonPath): unknown {
+  let value: unknown = doc.root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** The servers object at `path` (empty when absent or null); anything else there is a
+ * ConfigParseError that points at it. */
+export function serversAt(doc: ConfigDocument, path: JsonPath): Record<string, unknown> {
+  const value = valueAt(doc, path);
   if (value === undefined || value === null) return {};
   const servers = serversSchema.safeParse(value);
-  if (!servers.success) throw new ConfigParseError(doc.file, 1, 1, `"${serversKey}" is not an object`);
+  if (!servers.success) {
+    const { line, column } = positionOf(doc.text, path);
+    throw new ConfigParseError(doc.file, line, column, `"${path[path.length - 1] ?? ''}" must be an object of servers, but it is ${kindOf(value)}`);
+  }
   return servers.data;
+}
+
+/** The servers object of a config (empty when absent); a non-object there is an error. */
+export function serversOf(doc: ConfigDocument, serversKey: string): Record<string, unknown> {
+  return serversAt(doc, [serversKey]);
 }
 
 /** Indentation and line endings as the file already uses them. */
@@ -176,18 +221,69 @@ function removeProperty(text: string, obj: Node, key: string): string {
   return out;
 }
 
-/** Sets (value) or removes (undefined) one server entry. Every byte outside that entry stays
- * as it was: jsonc-parser's formatter is not used, since it reformats neighbouring lines. */
-export function editEntry(text: string, serversKey: string, name: string, value: unknown): string {
-  if (text.trim() === '' && value === undefined) return text;
+/** Sets (value) or removes (undefined) one server entry of the servers object at
+ * `serversPath` (created, with any missing parent, when absent or null). Every byte outside that
+ * entry stays as it was: jsonc-parser's formatter is not used, since it reformats neighbouring
+ * lines. A byte order mark stays. */
+export function editEntry(text: string, serversPath: string | JsonPath, name: string, value: unknown): string {
+  const path = typeof serversPath === 'string' ? [serversPath] : serversPath;
+  const { bom, body } = splitBom(text);
+  if (body.trim() === '' && value === undefined) return text;
   // An empty file, or a bare `{}`, is written out pretty.
-  const created = text.trim() === '' || text.trim() === '{}';
-  const base = created ? '{\n}' : text;
+  const created = body.trim() === '' || body.trim() === '{}';
+  const base = created ? '{\n}' : body;
   const root = parseTree(base, [], { allowTrailingComma: true, disallowComments: false });
   if (!root || root.type !== 'object') throw new Error('The config is not a JSON object.');
-  const servers = findNodeAtLocation(root, [serversKey]);
-  if (servers && servers.type !== 'object') throw new Error(`"${serversKey}" is not an object.`);
-  if (value === undefined) return servers && !created ? removeProperty(base, servers, name) : text;
-  const out = servers ? setProperty(base, servers, name, value) : setProperty(base, root, serversKey, { [name]: value });
-  return created ? `${out}\n` : out;
+  // The deepest object along the path that exists; `null` counts as absent.
+  let node: Node = root;
+  let depth = 0;
+  for (; depth < path.length; depth++) {
+    const child = findNodeAtLocation(node, [path[depth] ?? '']);
+    if (!child || child.type === 'null') break;
+    if (child.type !== 'object') throw new Error(`"${path[depth] ?? ''}" is not an object.`);
+    node = child;
+  }
+  if (depth === path.length) {
+    if (value === undefined) return created ? text : bom + removeProperty(base, node, name);
+    const out = setProperty(base, node, name, value);
+    return bom + (created ? `${out}\n` : out);
+  }
+  if (value === undefined) return text;
+  const nested = path.slice(depth + 1).reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), { [name]: value });
+  const out = setProperty(base, node, path[depth] ?? '', nested);
+  return bom + (created ? `${out}\n` : out);
+}
+
+/** Replaces `search` inside the string at `path` (e.g. a key inside `"Bearer uo_…"`); nothing
+ * else in the file changes. */
+export function replaceInString(text: string, path: readonly (string | number)[], search: string, replacement: string): string {
+  const { bom, body } = splitBom(text);
+  const root = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
+  const node = root ? findNodeAtLocation(root, [...path]) : undefined;
+  if (!node || node.type !== 'string' || typeof node.value !== 'string') throw new Error(`No string at ${path.join('.')}.`);
+  return bom + splice(body, node.offset, node.length, JSON.stringify(node.value.split(search).join(replacement)));
+}
+
+/** Appends `value` to the array at `path` (created in its parent object when absent), in the
+ * array's own style; nothing else changes. */
+export function appendToArray(text: string, path: JsonPath, value: unknown): string {
+  const { bom, body } = splitBom(text);
+  const root = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
+  const array = root ? findNodeAtLocation(root, [...path]) : undefined;
+  const parentPath = path.slice(0, -1);
+  const key = path[path.length - 1] ?? '';
+  if (!array || array.type === 'null') return editEntry(text, parentPath, key, [value]);
+  if (array.type !== 'array') throw new Error(`"${key}" is not a list.`);
+  const items = array.children ?? [];
+  const last = items[items.length - 1];
+  if (!last) return editEntry(text, parentPath, key, [value]);
+  const style = formattingOf(body);
+  const indent = ownLineIndent(body, last.offset);
+  let at = last.offset + last.length;
+  if (indent === null) return bom + splice(body, at, 0, `,${JSON.stringify(value)}`);
+  const trailingComma = /^\s*,/.exec(body.slice(at));
+  if (trailingComma) at += trailingComma[0].length;
+  const item = `${style.eol}${indent}${render(value, indent, style)}${trailingComma ? ',' : ''}`;
+  const out = splice(body, at, 0, item);
+  return bom + (trailingComma ? out : splice(out, last.offset + last.length, 0, ','));
 }

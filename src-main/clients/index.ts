@@ -10,16 +10,26 @@
 //   A file that does not parse is never written (ConfigParseError: file:line:column).
 // - Migration keeps the user's entry name (their per-server settings and tool permissions
 //   keep working) and replaces its value with the bridge entry; the raw key is re-read from
-//   the file inside migrate(), never carried by a finding.
+//   the file inside migrate(), never carried by a finding. All or nothing: the file is checked
+//   and backed up before the vault gets the profile; a failed write takes the profile back.
+// - Every file stands alone: one that cannot be read (permissions, a folder in its place) is
+//   that client's error, with path and reason; the rest keep working. Files with a UTF-8 BOM
+//   are read and keep it. Read-only files and dangling symlinks are refused, never replaced.
+// - Keys are found wherever the assistant keeps servers: Claude Code's project blocks in
+//   ~/.claude.json, VS Code's settings.json "mcp" block, workspace configs of added folders.
+// - Backups never sit in a folder more open than the file: such files are backed up to
+//   ~/.keybridge/backups (0700). A moved key is scrubbed from every backup.
 // - Launcher: ~/.keybridge/bin/keybridge-bridge (sh), or keybridge-bridge.cmd under
 //   %USERPROFILE%\.keybridge\bin, falling back when that path has spaces (see launcher.ts).
 export { ClientsService, type ClientsServiceOptions, type EntryRemovedEvent, type ScanReport, type SnippetView } from './service';
 export { clientIdSchema, clientRefSchema, USER_CLIENT_IDS, resolveClient, clientSpec, type ClientId, type ClientRef, type ClientTarget } from './registry';
 export { hostSchema, type Host } from './host';
 export { ENTRY_PREFIX, entryNameFor, bridgeEntry, type BridgeEntry, type BridgeEntryOptions } from './bridge-entry';
+export { clientViewOf, scanReportView, vaultMigrationTarget, type VaultForMigration } from './views';
 export { ClientNotPresentError, type ClientStatus, type ClientStateKind, type ProfileEntry, type InstallResult, type UninstallResult } from './installer';
 export { ConfigParseError } from './config-text';
-export { FindingGoneError, migrateOptionsSchema, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
+export { ConfigReadError, ConfigWriteError } from './config-writer';
+export { FindingGoneError, MigrationError, migrateOptionsSchema, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
 export { cursorInstallLink, vscodeInstallLink, type Snippet } from './snippets';
 export { testConnection, type TestConnectionOptions } from './test-connection';
 export { launcherPath, launcherScript, writeLauncher, launcherInputsSchema, type LauncherInputs } from './launcher';

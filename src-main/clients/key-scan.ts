@@ -3,17 +3,21 @@
 // or `--header Authorization:${AUTH_HEADER}` with the value in env. Internal: what it
 // returns holds raw keys and must never leave the clients module (see migration.ts).
 import { z } from 'zod';
-import type { AuthStyle } from '../../src-shared/agent-protocol';
+import type { AuthStyle } from '../../src-shared/endpoint';
 
 export interface RawFinding {
   entryName: string;
   /** Where in the entry: `headers.Authorization`, `env.AUTH_HEADER`, `args[3]`. */
   location: string;
+  /** The same, as a path inside the entry: `["env", "AUTH_HEADER"]`, `["args", 3]`. */
+  valuePath: (string | number)[];
   key: string;
   /** The header style the entry used, when it says. */
   auth: AuthStyle | null;
   /** The remote MCP URL the entry talks to, when it names one. */
   endpoint: string | null;
+  /** A local server: the command line the entry runs (it names no remote URL), else null. */
+  local: string | null;
 }
 
 const VENDOR_TOKEN = /(?<![A-Za-z0-9])(?:umk_live_|uo_)[A-Za-z0-9_-]{4,}/;
@@ -22,6 +26,8 @@ const HEADER_ARG = /^\s*([A-Za-z0-9-]+)\s*:\s*(.*)$/;
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/;
 
 const entrySchema = z.object({
+  type: z.string().optional(),
+  command: z.string().optional(),
   url: z.string().optional(),
   serverUrl: z.string().optional(),
   args: z.array(z.unknown()).optional(),
@@ -65,13 +71,17 @@ export function scanEntry(entryName: string, value: unknown): RawFinding[] {
   const entry = parsed.data;
   const args = strings(entry.args ?? []);
   const endpoint = entry.url ?? entry.serverUrl ?? args.find((a) => /^https?:\/\//i.test(a)) ?? null;
+  // A program started on this machine that talks to no URL is a local server: replacing it with
+  // the bridge to a remote endpoint changes what runs.
+  const remoteType = entry.type !== undefined && entry.type !== 'stdio';
+  const local = entry.command && endpoint === null && !remoteType ? [entry.command, ...args].join(' ') : null;
   const found: RawFinding[] = [];
-  const add = (location: string, hit: { key: string; auth: AuthStyle | null } | null) => {
-    if (hit && !found.some((f) => f.key === hit.key)) found.push({ entryName, location, endpoint, ...hit });
+  const add = (location: string, valuePath: (string | number)[], hit: { key: string; auth: AuthStyle | null } | null) => {
+    if (hit && !found.some((f) => f.key === hit.key)) found.push({ entryName, location, valuePath, endpoint, local, ...hit });
   };
 
   for (const [name, v] of Object.entries(entry.headers ?? {})) {
-    if (typeof v === 'string') add(`headers.${name}`, keyInHeader(name, v));
+    if (typeof v === 'string') add(`headers.${name}`, ['headers', name], keyInHeader(name, v));
   }
 
   // Headers passed on the command line. A `${VAR}` in one points at an env value: the
@@ -85,17 +95,17 @@ export function scanEntry(entryName: string, value: unknown): RawFinding[] {
       const ref = ENV_REF.exec(parts[2]);
       const variable = ref?.[1] ?? ref?.[2];
       if (ref && variable) headerOfEnv.set(variable, { name: parts[1], template: parts[2], ref: ref[0] });
-      else add(`args[${i}]`, keyInHeader(parts[1], parts[2]));
+      else add(`args[${i}]`, ['args', i], keyInHeader(parts[1], parts[2]));
     } else if (header === null) {
       const token = VENDOR_TOKEN.exec(arg)?.[0];
-      if (token && !/^https?:\/\//i.test(arg)) add(`args[${i}]`, { key: token, auth: null });
+      if (token && !/^https?:\/\//i.test(arg)) add(`args[${i}]`, ['args', i], { key: token, auth: null });
     }
   });
 
   for (const [name, v] of Object.entries(entry.env ?? {})) {
     if (typeof v !== 'string') continue;
     const use = headerOfEnv.get(name);
-    add(`env.${name}`, use ? keyInHeader(use.name, use.template.replace(use.ref, () => v)) : keyInValue(v));
+    add(`env.${name}`, ['env', name], use ? keyInHeader(use.name, use.template.replace(use.ref, () => v)) : keyInValue(v));
   }
   return found;
 }

@@ -4,19 +4,34 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { appDataDir, envVar, localAppDataDir, pathFor, type Host } from './host';
 
-export const clientIdSchema = z.enum(['claude-desktop', 'cursor', 'cursor-project', 'vscode', 'vscode-insiders', 'windsurf', 'claude-code']);
+export const clientIdSchema = z.enum(['claude-desktop', 'cursor', 'cursor-project', 'vscode', 'vscode-insiders', 'vscode-project', 'windsurf', 'claude-code']);
 export type ClientId = z.infer<typeof clientIdSchema>;
 
-/** Names one client's config; `projectDir` is required for (and only for) `cursor-project`. */
+/** The clients that live in a project folder the user adds (workspace configs). */
+export const PROJECT_CLIENT_IDS = ['cursor-project', 'vscode-project'] as const;
+export function isProjectClient(id: ClientId): id is (typeof PROJECT_CLIENT_IDS)[number] {
+  return (PROJECT_CLIENT_IDS as readonly ClientId[]).includes(id);
+}
+
+/** Names one client's config; `projectDir` is required for (and only for) the project clients. */
 export const clientRefSchema = z
   .object({ id: clientIdSchema, projectDir: z.string().min(1).optional() })
-  .refine((ref) => (ref.id === 'cursor-project') === (ref.projectDir !== undefined), {
-    message: "A project's folder is required for Cursor project configs (and only for them).",
+  .refine((ref) => isProjectClient(ref.id) === (ref.projectDir !== undefined), {
+    message: "A project's folder is required for workspace configs (and only for them).",
   });
 export type ClientRef = z.infer<typeof clientRefSchema>;
 
-/** The global clients, in the order the UI lists them (`cursor-project` is on request). */
+/** The global clients, in the order the UI lists them (the project clients are on request). */
 export const USER_CLIENT_IDS: readonly ClientId[] = ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'vscode-insiders', 'windsurf'];
+
+/** Another place in the client's files that holds servers: KeyBridge reads it and moves keys
+ * out of it in place, but installs only into the main block. */
+export interface ExtraBlock {
+  configPath: string;
+  serversPath: string[];
+  /** How the UI names it, e.g. `settings.json`. */
+  scope: string;
+}
 
 export interface ClientLocation {
   configPath: string;
@@ -35,6 +50,15 @@ export interface ClientSpec {
   typedEntries: boolean;
   /** The app rewrites its file while running (Claude Desktop): report removals, never fight. */
   rewritesWhileRunning: boolean;
+  /** Claude Code keeps project-scoped servers (`claude mcp add`'s default) under
+   * `projects["<path>"].mcpServers` in the same file. */
+  projectScopes: boolean;
+  /** Servers in other files: VS Code's older `"mcp": {"servers": …}` block in settings.json. */
+  extraBlocks: ExtraBlock[];
+  /** The app reads `${input:id}` variables from an `inputs` list beside the servers and keeps
+   * their values in its own secret storage (VS Code): a local server can keep running with its
+   * key out of the file. */
+  secretInputs: boolean;
 }
 
 /** A client resolved on this machine: the one location in use and whether the app is there. */
@@ -43,6 +67,8 @@ export interface ClientTarget extends Omit<ClientSpec, 'locations'> {
   configPath: string;
   presenceDir: string;
   present: boolean;
+  /** Private (0700) folder for backups of files whose own folder is more open than they are. */
+  backupDir: string;
 }
 
 // The MSIX (Microsoft Store) build of Claude Desktop: its AppData writes are virtualised here.
@@ -52,7 +78,7 @@ export function clientSpec(ref: ClientRef, host: Host): ClientSpec {
   const p = pathFor(host.platform);
   const home = host.homeDir;
   const at = (presenceDir: string, ...rest: string[]): ClientLocation => ({ configPath: p.join(presenceDir, ...rest), presenceDir });
-  const base = { serversKey: 'mcpServers' as const, typedEntries: false, rewritesWhileRunning: false };
+  const base = { serversKey: 'mcpServers' as const, typedEntries: false, rewritesWhileRunning: false, projectScopes: false, extraBlocks: [], secretInputs: false };
   switch (ref.id) {
     case 'claude-desktop': {
       const standard = at(p.join(appDataDir(host), 'Claude'), 'claude_desktop_config.json');
@@ -64,7 +90,7 @@ export function clientSpec(ref: ClientRef, host: Host): ClientSpec {
       // CLAUDE_CONFIG_DIR moves the whole config, .claude.json included.
       const dir = envVar(host, 'CLAUDE_CONFIG_DIR');
       const locations = dir ? [at(dir, '.claude.json')] : [{ configPath: p.join(home, '.claude.json'), presenceDir: p.join(home, '.claude') }];
-      return { ...base, id: ref.id, label: 'Claude Code', typedEntries: true, locations };
+      return { ...base, id: ref.id, label: 'Claude Code', typedEntries: true, projectScopes: true, locations };
     }
     case 'cursor':
       return { ...base, id: ref.id, label: 'Cursor', locations: [at(p.join(home, '.cursor'), 'mcp.json')] };
@@ -77,7 +103,22 @@ export function clientSpec(ref: ClientRef, host: Host): ClientSpec {
       const product = ref.id === 'vscode' ? 'Code' : 'Code - Insiders';
       const label = ref.id === 'vscode' ? 'VS Code' : 'VS Code Insiders';
       const dir = p.join(appDataDir(host), product);
-      return { ...base, id: ref.id, label, serversKey: 'servers', typedEntries: true, locations: [{ configPath: p.join(dir, 'User', 'mcp.json'), presenceDir: dir }] };
+      const settings: ExtraBlock = { configPath: p.join(dir, 'User', 'settings.json'), serversPath: ['mcp', 'servers'], scope: 'settings.json' };
+      return {
+        ...base,
+        id: ref.id,
+        label,
+        serversKey: 'servers',
+        typedEntries: true,
+        secretInputs: true,
+        extraBlocks: [settings],
+        locations: [{ configPath: p.join(dir, 'User', 'mcp.json'), presenceDir: dir }],
+      };
+    }
+    case 'vscode-project': {
+      const project = ref.projectDir ?? '';
+      const location = { configPath: p.join(project, '.vscode', 'mcp.json'), presenceDir: project };
+      return { ...base, id: ref.id, label: `VS Code (${p.basename(project)})`, serversKey: 'servers', typedEntries: true, secretInputs: true, locations: [location] };
     }
     case 'windsurf':
       return { ...base, id: ref.id, label: 'Windsurf', locations: [at(p.join(home, '.codeium', 'windsurf'), 'mcp_config.json')] };
@@ -89,5 +130,6 @@ export function resolveClient(ref: ClientRef, host: Host, exists: (path: string)
   const { locations, ...spec } = clientSpec(ref, host);
   const found = locations.find((l) => exists(l.presenceDir) || exists(l.configPath));
   const location = found ?? locations[locations.length - 1];
-  return { ...spec, ref, configPath: location.configPath, presenceDir: location.presenceDir, present: found !== undefined };
+  const backupDir = pathFor(host.platform).join(host.homeDir, '.keybridge', 'backups');
+  return { ...spec, ref, configPath: location.configPath, presenceDir: location.presenceDir, present: found !== undefined, backupDir };
 }

@@ -1,18 +1,22 @@
 // The clients module's front door, for the shell (IPC, tray): every assistant's state,
 // install/uninstall, snippets, the key scan and migration, test connection, and change events.
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
 import type { ProbeResult } from '../../src-shared/profile';
 import { bridgeEntry, bridgeEntryOptionsSchema, sameJson, type BridgeEntryOptions } from './bridge-entry';
 import { serialized } from './config-writer';
 import { watchFile, type FileWatch } from './file-watch';
 import { hostSchema, type Host } from './host';
 import { clientStatus, install, uninstall, type ClientStatus, type InstallResult, type UninstallResult } from './installer';
-import { migrate, scanClient, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
-import { clientRefSchema, resolveClient, USER_CLIENT_IDS, type ClientId, type ClientRef, type ClientTarget } from './registry';
+import { freeName, migrate, scanClient, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
+import { clientRefSchema, PROJECT_CLIENT_IDS, resolveClient, USER_CLIENT_IDS, type ClientId, type ClientRef, type ClientTarget } from './registry';
+import { filesOf } from './server-blocks';
 import { cursorInstallLink, snippet, vscodeInstallLink, type Snippet } from './snippets';
 import { testConnection, type TestConnectionOptions } from './test-connection';
-import { ConfigParseError } from './config-text';
 
 export interface ClientsServiceOptions {
   host: Host;
@@ -20,8 +24,10 @@ export interface ClientsServiceOptions {
   entry: BridgeEntryOptions;
   /** Where migrated keys go (the vault). */
   vault: MigrationTarget;
-  /** Projects whose `.cursor/mcp.json` the user asked to manage. */
+  /** Project folders whose `.cursor/mcp.json` and `.vscode/mcp.json` the user asked to manage. */
   cursorProjects?: string[];
+  /** Where the project folders the user adds are kept between runs (JSON list). */
+  projectsFile?: string;
   debounceMs?: number;
 }
 
@@ -42,9 +48,12 @@ export interface SnippetView extends Snippet {
 
 export interface ScanReport {
   findings: KeyFinding[];
-  /** Files that could not be read (they are left untouched). */
-  errors: { ref: ClientRef; label: string; message: string }[];
+  /** Files (or blocks of them) that could not be read: left untouched, and named with the
+   * reason. Every other file was still scanned. */
+  errors: { ref: ClientRef; label: string; configPath: string; scope: string | null; message: string }[];
 }
+
+const projectsFileSchema = z.array(z.string().min(1));
 
 type Events = { status: [ClientStatus]; 'entry-removed': [EntryRemovedEvent] };
 
@@ -62,12 +71,27 @@ export class ClientsService extends EventEmitter<Events> {
     super();
     this.host = hostSchema.parse(options.host);
     this.entryOptions = bridgeEntryOptionsSchema.parse(options.entry);
-    for (const dir of options.cursorProjects ?? []) this.projects.add(dir);
+    for (const dir of options.cursorProjects ?? []) this.projects.add(path.resolve(dir));
+    if (options.projectsFile) {
+      try {
+        const saved = projectsFileSchema.safeParse(JSON.parse(readFileSync(options.projectsFile, 'utf8')));
+        if (saved.success) for (const dir of saved.data) this.projects.add(path.resolve(dir));
+      } catch {
+        // none saved yet (or unreadable: start without them)
+      }
+    }
   }
 
-  /** Every client KeyBridge knows, global ones first, then the Cursor projects added. */
+  /** Every client KeyBridge knows, global ones first, then each project folder added (its
+   * Cursor and VS Code workspace configs). */
   refs(): ClientRef[] {
-    return [...USER_CLIENT_IDS.map((id) => ({ id })), ...[...this.projects].map((projectDir) => ({ id: 'cursor-project' as const, projectDir }))];
+    const projects = [...this.projects].flatMap((projectDir) => PROJECT_CLIENT_IDS.map((id) => ({ id, projectDir })));
+    return [...USER_CLIENT_IDS.map((id) => ({ id })), ...projects];
+  }
+
+  /** The project folders added, in the order they were added. */
+  projectDirs(): string[] {
+    return [...this.projects];
   }
 
   target(ref: ClientRef): ClientTarget {
@@ -78,6 +102,36 @@ export class ClientsService extends EventEmitter<Events> {
     return Promise.all(this.refs().map((ref) => this.refresh(ref, 'self')));
   }
 
+  /** Adds a project folder: its `.cursor/mcp.json` and `.vscode/mcp.json` are listed, scanned
+   * and watched from now on (and after a restart). */
+  async addProject(projectDir: string): Promise<ClientRef[]> {
+    const dir = path.resolve(projectDir);
+    const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+    if (!isDir) throw new Error(`${dir} is not a folder on this computer.`);
+    this.projects.add(dir);
+    await this.saveProjects();
+    const refs = PROJECT_CLIENT_IDS.map((id) => clientRefSchema.parse({ id, projectDir: dir }));
+    if (this.watching) for (const ref of refs) this.watchRef(ref);
+    return refs;
+  }
+
+  async removeProject(projectDir: string): Promise<void> {
+    const dir = path.resolve(projectDir);
+    this.projects.delete(dir);
+    await this.saveProjects();
+    for (const id of PROJECT_CLIENT_IDS) {
+      const key = this.key({ id, projectDir: dir });
+      this.watches.get(key)?.close();
+      this.watches.delete(key);
+      this.last.delete(key);
+    }
+  }
+
+  private async saveProjects(): Promise<void> {
+    if (!this.options.projectsFile) return;
+    await writeFileAtomic(this.options.projectsFile, `${JSON.stringify([...this.projects], null, 2)}\n`, { mode: 0o600 });
+  }
+
   status(ref: ClientRef): Promise<ClientStatus> {
     return this.refresh(ref, 'self');
   }
@@ -85,16 +139,8 @@ export class ClientsService extends EventEmitter<Events> {
   addCursorProject(projectDir: string): ClientRef {
     const ref = clientRefSchema.parse({ id: 'cursor-project', projectDir: path.resolve(projectDir) });
     this.projects.add(ref.projectDir ?? '');
-    if (this.watching) this.watchRef(ref);
+    if (this.watching) for (const id of PROJECT_CLIENT_IDS) this.watchRef({ id, projectDir: ref.projectDir });
     return ref;
-  }
-
-  removeCursorProject(projectDir: string): void {
-    const dir = path.resolve(projectDir);
-    this.projects.delete(dir);
-    const key = this.key({ id: 'cursor-project', projectDir: dir });
-    this.watches.get(key)?.close();
-    this.watches.delete(key);
   }
 
   async install(ref: ClientRef, profile: string): Promise<InstallResult> {
@@ -128,29 +174,53 @@ export class ClientsService extends EventEmitter<Events> {
     return { ...base, installLink };
   }
 
-  /** Plaintext keys in every client's file, masked. */
+  /** Plaintext keys in every client's files, masked. A file that cannot be read is an error
+   * of its own (with its path and the reason); every other file is still scanned. Suggested
+   * profile names are free: not held by the vault, and not suggested for another key. */
   async scanKeys(): Promise<ScanReport> {
     const report: ScanReport = { findings: [], errors: [] };
     for (const ref of this.refs()) {
       const target = this.target(ref);
       try {
-        report.findings.push(...(await scanClient(target)));
+        const { findings, problems } = await scanClient(target, this.options.vault);
+        report.findings.push(...findings);
+        for (const p of problems) report.errors.push({ ref, label: target.label, configPath: p.configPath, scope: p.scope, message: p.message });
       } catch (error) {
-        if (!(error instanceof ConfigParseError)) throw error;
-        report.errors.push({ ref, label: target.label, message: error.message });
+        report.errors.push({ ref, label: target.label, configPath: target.configPath, scope: null, message: error instanceof Error ? error.message : String(error) });
       }
+    }
+    const taken = new Set(this.options.vault.profiles().map((p) => p.name));
+    const named = new Map<string, string>();
+    for (const finding of report.findings) {
+      if (finding.existingProfile) {
+        finding.suggestedProfile = finding.existingProfile;
+        continue;
+      }
+      // The same key in two places is one profile: the same name for both.
+      const earlier = named.get(finding.fingerprint);
+      if (earlier) {
+        finding.suggestedProfile = earlier;
+        continue;
+      }
+      const name = freeName(finding.suggestedProfile, taken);
+      taken.add(name);
+      named.set(finding.fingerprint, name);
+      finding.suggestedProfile = name;
     }
     return report;
   }
 
-  /** Moves the key of a finding (by id, from scanKeys) into the vault as `options.profile`. */
+  /** Acts on a finding (by id, from scanKeys): moves its key into the vault, points it at the
+   * profile already holding it, or (VS Code) keeps the local server with the key out of the file. */
   async migrate(findingId: string, options: MigrateOptions): Promise<MigrationResult> {
     const { findings } = await this.scanKeys();
     const finding = findings.find((f) => f.id === findingId);
     if (!finding) throw new Error('That key is no longer where it was found. Scan again.');
-    const result = await migrate(this.target(finding.ref), findingId, options, this.options.vault, this.entryOptions);
-    await this.refresh(finding.ref, 'self');
-    return result;
+    try {
+      return await migrate(this.target(finding.ref), finding.configPath, findingId, options, this.options.vault, this.entryOptions);
+    } finally {
+      await this.refresh(finding.ref, 'self');
+    }
   }
 
   /** Starts the bridge exactly as an assistant would for this profile and probes it. */
@@ -173,15 +243,15 @@ export class ClientsService extends EventEmitter<Events> {
   }
 
   private key(ref: ClientRef): string {
-    return ref.id === 'cursor-project' ? `cursor-project:${ref.projectDir}` : ref.id;
+    return ref.projectDir ? `${ref.id}:${ref.projectDir}` : ref.id;
   }
 
   private watchRef(ref: ClientRef): void {
     const key = this.key(ref);
     if (this.watches.has(key)) return;
-    const file = this.target(ref).configPath;
     const onChange = () => void this.refresh(ref, 'watch').catch(() => undefined);
-    this.watches.set(key, watchFile(file, onChange, this.options.debounceMs));
+    const watches = filesOf(this.target(ref)).map(({ configPath }) => watchFile(configPath, onChange, this.options.debounceMs));
+    this.watches.set(key, { close: () => watches.forEach((w) => w.close()) });
   }
 
   /** Re-reads a client's state (one at a time per client) and emits what changed. */

@@ -1,5 +1,5 @@
 // One assistant on the Clients screen: its state, the profiles it uses, and what can be done.
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { api, unwrap } from '../api';
 import { useAction } from '../hooks/useAction';
 import type { ClientView } from '../../src-shared/ipc-contract';
@@ -25,23 +25,32 @@ export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: Client
   const [chosen, setChosen] = useState<string>('');
   const selected = unconnected.includes(chosen) ? chosen : (unconnected[0] ?? profiles[0] ?? '');
   const { busy, error, run } = useAction();
+  const target = client.projectDir ? { client: client.id, projectDir: client.projectDir } : { client: client.id };
+  const headingId = useId();
   const tone = client.state === 'connected' ? 'ok' : client.state === 'error' || client.state === 'changed' ? 'bad' : 'neutral';
 
   return (
-    <article className="card client-card" aria-labelledby={`client-${client.id}`}>
+    <article className="card client-card" aria-labelledby={headingId}>
       <header className="card-header">
-        <h3 id={`client-${client.id}`}>{client.label}</h3>
+        <h3 id={headingId}>{client.label}</h3>
         <span className={`badge badge-${tone}`}>{STATE_LABELS[client.state]}</span>
       </header>
       <p className="muted truncate" title={client.configPath}>
         {client.configPath}
       </p>
       {client.error && <p className="warning-text">{client.error}</p>}
+      {client.problems.map((problem) => (
+        <p key={problem} className="warning-text">
+          {problem}
+        </p>
+      ))}
       {client.plaintextKeys > 0 && (
         <div className="plaintext-warning" role="alert">
           <p>
             {client.plaintextKeys === 1 ? 'A plaintext API key was' : `${client.plaintextKeys} plaintext API keys were`} found in this
             config.
+            {client.plaintextBackups > 0 &&
+              ` ${client.plaintextBackups === 1 ? 'A backup' : `${client.plaintextBackups} backups`} KeyBridge made of it ${client.plaintextBackups === 1 ? 'holds' : 'hold'} ${client.plaintextKeys === 1 ? 'it' : 'them'} too, until you move ${client.plaintextKeys === 1 ? 'it' : 'them'}.`}
           </p>
           <button type="button" onClick={onMigrate}>
             Move into KeyBridge
@@ -60,7 +69,7 @@ export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: Client
                 type="button"
                 className="link-button"
                 disabled={busy}
-                onClick={() => void run(() => unwrap(api().clients.disconnect({ client: client.id, profile })))}
+                onClick={() => void run(() => unwrap(api().clients.disconnect({ ...target, profile })))}
               >
                 Disconnect
               </button>
@@ -86,7 +95,7 @@ export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: Client
             type="button"
             className="primary"
             disabled={busy || client.state === 'not-present' || client.profiles.includes(selected)}
-            onClick={() => void run(() => unwrap(api().clients.connect({ client: client.id, profile: selected })))}
+            onClick={() => void run(() => unwrap(api().clients.connect({ ...target, profile: selected })))}
           >
             Connect
           </button>

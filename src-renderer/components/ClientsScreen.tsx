@@ -25,7 +25,7 @@ export function ClientsScreen({ clients, profiles, onRetry, onShowSnippet, onMig
       <div className="card-list">
         {clients.data?.map((client) => (
           <ClientRow
-            key={client.id}
+            key={`${client.id}:${client.projectDir ?? ''}`}
             client={client}
             profiles={profiles}
             onShowSnippet={(profile) => onShowSnippet(client, profile)}

@@ -12,12 +12,15 @@ let main: FakeMain;
 
 const cursor = (overrides: Partial<ClientView> = {}): ClientView => ({
   id: 'cursor',
+  projectDir: null,
   label: 'Cursor',
   configPath: '/home/u/.cursor/mcp.json',
   state: 'not-connected',
   profiles: [],
   plaintextKeys: 0,
+  plaintextBackups: 0,
   error: null,
+  problems: [],
   ...overrides,
 });
 
@@ -51,11 +54,38 @@ describe('Clients', () => {
     let plaintextKeys = 1;
     main.answer('clients:list', () => ok([cursor({ plaintextKeys })]));
     main.answer('migration:scan', () =>
-      ok([{ id: 'f1', client: 'cursor', configPath: '/home/u/.cursor/mcp.json', entryName: 'uptime', where: 'headers.X-API-Key', maskedKey: 'uo_…88bb', vendor: 'uptimeobserver', endpoint: 'https://mcp.uptimeobserver.com/mcp', suggestedProfile: 'mcp-cursor-2' }]),
+      ok({
+        findings:
+          plaintextKeys === 0
+            ? []
+            : [
+                {
+                  id: 'f1',
+                  client: 'cursor',
+                  projectDir: null,
+                  configPath: '/home/u/.cursor/mcp.json',
+                  scope: null,
+                  entryName: 'uptime',
+                  where: 'headers.X-API-Key',
+                  maskedKey: 'uo_…88bb',
+                  vendor: 'uptimeobserver',
+                  endpoint: 'https://mcp.uptimeobserver.com/mcp',
+                  endpointFromEntry: true,
+                  problem: null,
+                  local: null,
+                  keepLocalPossible: false,
+                  existingProfile: null,
+                  backupsHoldingKey: 0,
+                  suggestedProfile: 'mcp-cursor-2',
+                },
+              ],
+        errors: [],
+      }),
     );
     main.answer('migration:migrate', ([input]) => {
       plaintextKeys = 0;
-      return ok(profileView({ name: (input as { profile: string }).profile }));
+      const profile = (input as { profile: string }).profile;
+      return ok({ profile: profileView({ name: profile }), message: `Moved into KeyBridge as ${profile}. 'uptime' now starts the bridge.` });
     });
     const { user, card } = await openClients();
     expect(card.getByRole('alert').textContent).toContain('A plaintext API key was found in this config.');
@@ -67,8 +97,8 @@ describe('Clients', () => {
     await user.clear(name);
     await user.type(name, 'cursor-uptime');
     await user.click(dialog.getByRole('button', { name: 'Move into KeyBridge' }));
-    expect(await dialog.findByText('Moved into KeyBridge as cursor-uptime.')).toBeTruthy();
-    expect(main.callsTo('migration:migrate')).toEqual([[{ findingId: 'f1', profile: 'cursor-uptime' }]]);
+    expect((await dialog.findByRole('status')).textContent).toBe("Moved into KeyBridge as cursor-uptime. 'uptime' now starts the bridge.");
+    expect(main.callsTo('migration:migrate')).toEqual([[{ findingId: 'f1', action: 'move', profile: 'cursor-uptime', replaceLocal: false }]]);
     await user.click(dialog.getByRole('button', { name: 'Done' }));
     expect(screen.queryByText('A plaintext API key was found in this config.')).toBeNull();
   });
@@ -87,17 +117,19 @@ describe('Clients', () => {
     expect(await dialog.findByRole('button', { name: 'Copied' })).toBeTruthy();
     expect(main.callsTo('clients:copy-snippet')).toEqual([[{ client: 'cursor', profile: 'mcp-claude' }]]);
     await user.click(dialog.getByRole('button', { name: 'Install with a link' }));
-    expect(main.callsTo('app:open-external')).toEqual([['cursor://anysphere.cursor-deeplink/mcp/install?name=keybridge-mcp-claude&config=e30=']]);
+    // Main builds the link from (client, profile) and opens it; the page never sends a deep link.
+    expect(main.callsTo('clients:open-install-link')).toEqual([[{ client: 'cursor', profile: 'mcp-claude' }]]);
+    expect(main.callsTo('app:open-external')).toEqual([]);
   });
 
   it("shows main's refusal to open a link", async () => {
     main.answer('clients:list', () => ok([cursor()]));
     main.answer('clients:snippet', () => ok({ json: '{}', deepLink: 'cursor://anysphere.cursor-deeplink/mcp/install?name=x&config=e30=' }));
-    main.answer('app:open-external', () => fail('KeyBridge opens only https links to the vendors’ sites and the MCP docs.'));
+    main.answer('clients:open-install-link', () => fail('There is no profile named \'mcp-claude\'.'));
     const { user, card } = await openClients();
     await user.click(card.getByRole('button', { name: 'Show snippet' }));
     const dialog = within(await screen.findByRole('dialog', { name: 'Cursor · mcp-claude' }));
     await user.click(await dialog.findByRole('button', { name: 'Install with a link' }));
-    expect((await dialog.findByRole('alert')).textContent).toBe('KeyBridge opens only https links to the vendors’ sites and the MCP docs.');
+    expect((await dialog.findByRole('alert')).textContent).toBe("There is no profile named 'mcp-claude'.");
   });
 });

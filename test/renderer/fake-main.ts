@@ -26,10 +26,11 @@ const DEFAULTS: Partial<Record<InvokeChannel, unknown>> = {
   'activity:sessions': [],
   'activity:events': [],
   'decisions:list': [],
-  'migration:scan': [],
+  'migration:scan': { findings: [], errors: [] },
   'settings:get': { launchAtLogin: false, approvalPrompts: true, allowWeakStorage: false, network: {}, logLevel: 'info' },
   'settings:storage': { mode: 'keychain', backend: 'test', explanation: 'Keys are encrypted.' },
   'app:open-external': {},
+  'clients:open-install-link': {},
 };
 
 /** Installs window.keybridge backed by an in-memory main; returns its controls. */

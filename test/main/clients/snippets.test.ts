@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientsService } from '../../../src-main/clients/service';
 import { cursorInstallLink, vscodeInstallLink } from '../../../src-main/clients/snippets';
-import { tempHome, type TempHome } from './temp-home';
+import { NO_VAULT, tempHome, type TempHome } from './temp-home';
 
 // A launcher path with a space and a quote, to prove the links survive encoding.
 const entry = { launcherPath: "/Users/Ann O'Neil/.keybridge/bin/keybridge-bridge" };
@@ -32,7 +32,7 @@ describe('snippets and install links', () => {
 
   it('per client: the exact JSON to paste, and the link where the client has one', async () => {
     home = await tempHome('linux');
-    const service = new ClientsService({ host: home.host, entry, vault: { addProfile: async () => undefined } });
+    const service = new ClientsService({ host: home.host, entry, vault: NO_VAULT });
     const claude = service.snippet({ id: 'claude-desktop' }, 'mcp-claude');
     expect(JSON.parse(claude.json)).toEqual({ mcpServers: { 'keybridge-mcp-claude': { command: entry.launcherPath, args: ['--profile', 'mcp-claude'] } } });
     expect(claude.installLink).toBeNull();

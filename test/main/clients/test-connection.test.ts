@@ -10,7 +10,7 @@ import { ClientsService } from '../../../src-main/clients/service';
 import { startFakeAgent, type FakeAgent } from '../../support/fake-agent';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { bridgePath } from '../../support/bridge-process';
-import { tempHome, type TempHome } from './temp-home';
+import { NO_VAULT, tempHome, type TempHome } from './temp-home';
 
 const UM_KEY = 'umk_live_test7a1c93e05d2b4f68';
 
@@ -40,7 +40,7 @@ async function setup(answerHello = true) {
     host: home.host,
     // Secret-free env: where this (test) agent listens.
     entry: { launcherPath: launcher.path, env: { KEYBRIDGE_AGENT_SOCKET: agent.socketPath } },
-    vault: { addProfile: async () => undefined },
+    vault: NO_VAULT,
   });
   return { service, vendor, agent };
 }
@@ -98,7 +98,7 @@ describe('test connection through the real bridge', () => {
 
   it('reports a launcher that is missing', async () => {
     home = await tempHome('linux');
-    const service = new ClientsService({ host: home.host, entry: { launcherPath: `${home.dir}/nope/keybridge-bridge` }, vault: { addProfile: async () => undefined } });
+    const service = new ClientsService({ host: home.host, entry: { launcherPath: `${home.dir}/nope/keybridge-bridge` }, vault: NO_VAULT });
     const result = await service.testConnection('p1');
     expect(result).toMatchObject({ ok: false, message: expect.stringContaining('could not be started') });
   });

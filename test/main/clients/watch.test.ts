@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientStatus } from '../../../src-main/clients/installer';
 import { ClientsService, type EntryRemovedEvent } from '../../../src-main/clients/service';
-import { LAUNCHER, tempHome, type TempHome } from './temp-home';
+import { LAUNCHER, NO_VAULT, tempHome, type TempHome } from './temp-home';
 
 let home: TempHome | null = null;
 let service: ClientsService | null = null;
@@ -28,7 +28,7 @@ function next<T>(wait: () => T | undefined, timeoutMs = 5000): Promise<T> {
 
 async function setup() {
   home = await tempHome('linux');
-  service = new ClientsService({ host: home.host, entry: { launcherPath: LAUNCHER }, vault: { addProfile: async () => undefined }, debounceMs: 50 });
+  service = new ClientsService({ host: home.host, entry: { launcherPath: LAUNCHER }, vault: NO_VAULT, debounceMs: 50 });
   const statuses: ClientStatus[] = [];
   const removed: EntryRemovedEvent[] = [];
   service.on('status', (s) => statuses.push(s));

@@ -50,7 +50,7 @@ describe('trayModel', () => {
       state({
         profiles: [profile('mcp-claude'), profile('mcp-cursor', { state: 'unverified' }), profile('ci', { paused: true })],
         sessions: [session('mcp-claude', 'Claude', 'ok'), session('mcp-claude', 'Cursor', 'ok')],
-        clients: [{ id: 'cursor', label: 'Cursor', configPath: '/x', state: 'connected', profiles: ['mcp-cursor'], plaintextKeys: 0, error: null }],
+        clients: [{ id: 'cursor', projectDir: null, label: 'Cursor', configPath: '/x', state: 'connected', profiles: ['mcp-cursor'], plaintextKeys: 0, plaintextBackups: 0, error: null, problems: [] }],
       }),
     );
     expect(labels(model.items)).toEqual(expect.arrayContaining(['mcp-claude — ok · Claude, Cursor', 'mcp-cursor — not verified · Cursor', 'ci — paused', 'Resume ci', 'Pause mcp-claude']));

@@ -147,12 +147,13 @@ describe('every channel, through the invoker, on a real core', () => {
       mcpServers: { uptime: { command: 'npx', args: ['mcp-remote', vendor.url, '--header', `X-API-Key: ${KEY_2}`] } },
     };
     await writeFile(cursorFile, JSON.stringify(plaintext, null, 2));
-    const findings = value(await invoke('migration:scan', []));
+    const { findings, errors } = value(await invoke('migration:scan', []));
+    expect(errors).toEqual([]);
     const finding = findings.find((f) => f.configPath === cursorFile);
     expect(finding).toMatchObject({ client: 'cursor', entryName: 'uptime', maskedKey: `uo_…${KEY_2.slice(-4)}`, vendor: 'uptimeobserver' });
     expect(JSON.stringify(findings)).not.toContain(KEY_2);
-    const view = value(await invoke('migration:migrate', [{ findingId: finding?.id ?? '', profile: 'mcp-cursor' }]));
-    expect(view).toMatchObject({ name: 'mcp-cursor', key: { masked: `uo_…${KEY_2.slice(-4)}` } });
+    const moved = value(await invoke('migration:migrate', [{ findingId: finding?.id ?? '', profile: 'mcp-cursor' }]));
+    expect(moved).toEqual({ profile: expect.objectContaining({ name: 'mcp-cursor', key: { masked: `uo_…${KEY_2.slice(-4)}`, fingerprint: expect.any(String) } }), message: "Moved into KeyBridge as mcp-cursor. 'uptime' now starts the bridge." });
     expect(await readFile(cursorFile, 'utf8')).not.toContain(KEY_2);
   });
 
