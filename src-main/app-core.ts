@@ -17,7 +17,7 @@ import { startAgent, type Agent } from './agent';
 import { createApprovalPolicy, type AccessRequest, type ApprovalAnswer } from './core/approval';
 import { checkKeyFor, inspectPastedKey, resolveKeySource, type ClipboardText } from './core/clipboard-keys';
 import { createEventHub } from './core/event-hub';
-import { isAllowedExternalUrl } from './core/external-links';
+import { isAllowedExternalUrl, isAssistantInstallLink } from './core/external-links';
 import { createGraceReminders } from './core/grace-reminders';
 import { createNotices } from './core/notices';
 import type { LoginItem } from './core/login-item';
@@ -251,6 +251,14 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
       },
       copySnippet: async ({ client, projectDir, profile }) => {
         await options.clipboard.writeText(clients.snippet({ id: client, projectDir }, profile).json);
+      },
+      // Built here from (client, profile): the window never hands main a deep link to open.
+      openInstallLink: async ({ client, projectDir, profile }) => {
+        vault.get(profile);
+        const { installLink } = clients.snippet({ id: client, projectDir }, profile);
+        if (!installLink || !isAssistantInstallLink(installLink)) throw new Error('This assistant has no install link; copy the snippet instead.');
+        await options.openExternal(installLink);
+        activity.record('info', profile, `Opened the ${client} install link for '${profile}'.`);
       },
     },
     migration: {

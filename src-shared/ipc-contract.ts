@@ -39,7 +39,8 @@ export type ClientView = z.infer<typeof clientViewSchema>;
 
 export const snippetSchema = z.object({
   json: z.string(),
-  /** cursor:// or vscode: install link, where the client has one. */
+  /** cursor:// or vscode: install link, where the client has one: to show; main opens it
+   * itself on clients:open-install-link. */
   deepLink: z.string().nullable(),
 });
 export type Snippet = z.infer<typeof snippetSchema>;
@@ -237,6 +238,9 @@ export const invokeContract = {
   'clients:disconnect': { args: z.tuple([clientTargetSchema]), result: clientViewSchema },
   'clients:snippet': { args: z.tuple([clientTargetSchema]), result: snippetSchema },
   'clients:copy-snippet': { args: z.tuple([clientTargetSchema]), result: ok },
+  /** Main builds the client's install link (cursor://, vscode:) for the profile and opens it;
+   * the renderer never hands main a deep link to open (app:open-external refuses them). */
+  'clients:open-install-link': { args: z.tuple([clientTargetSchema]), result: ok },
   'migration:scan': { args: none, result: scanReportSchema },
   'migration:migrate': { args: z.tuple([migrateInputSchema]), result: migrateResultSchema },
   'activity:sessions': { args: none, result: z.array(sessionViewSchema) },

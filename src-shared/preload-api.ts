@@ -35,6 +35,7 @@ export function buildKeyBridgeApi(invoke: Invoke, subscribe: Subscribe) {
       disconnect: (input: InvokeArgs<'clients:disconnect'>[0]) => invoke('clients:disconnect', [input]),
       snippet: (input: InvokeArgs<'clients:snippet'>[0]) => invoke('clients:snippet', [input]),
       copySnippet: (input: InvokeArgs<'clients:copy-snippet'>[0]) => invoke('clients:copy-snippet', [input]),
+      openInstallLink: (input: InvokeArgs<'clients:open-install-link'>[0]) => invoke('clients:open-install-link', [input]),
       onChanged: on('clients:changed'),
     },
     migration: {

@@ -36,6 +36,8 @@ export interface AppCore {
     snippet(input: Arg<'clients:snippet'>): Answer<'clients:snippet'>;
     /** Writes the snippet to the clipboard in main. */
     copySnippet(input: Arg<'clients:copy-snippet'>): Promise<void>;
+    /** Builds the client's install link for the profile in main and opens it. */
+    openInstallLink(input: Arg<'clients:open-install-link'>): Promise<void>;
   };
   migration: {
     scan(): Answer<'migration:scan'>;
@@ -59,7 +61,8 @@ export interface AppCore {
     dismiss(id: string): Promise<void>;
   };
   app: {
-    /** Opens an https URL on the allow-list in the user's browser; refuses anything else. */
+    /** Opens an https URL on the allow-list in the user's browser; refuses anything else,
+     * assistants' install links included (those only through clients.openInstallLink). */
     openExternal(url: string): Promise<void>;
     /** Asks the window to show a screen (the tray's "Add key…", "Rotate <profile>…"). */
     navigate(target: EventPayload<'ui:navigate'>): void;

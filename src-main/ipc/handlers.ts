@@ -51,6 +51,10 @@ export function createIpcHandlers(core: AppCore): IpcHandlers {
       await core.clients.copySnippet(input);
       return done;
     },
+    'clients:open-install-link': async (input) => {
+      await core.clients.openInstallLink(input);
+      return done;
+    },
     'migration:scan': () => core.migration.scan(),
     'migration:migrate': (input) => core.migration.migrate(input),
     'activity:sessions': () => core.activity.sessions(),

@@ -1,7 +1,8 @@
 // The config entry an assistant needs for a profile: shown, copied by main, or installed by
-// the client's own deep link.
+// the client's own deep link — which main builds and opens itself (the page never hands main
+// a deep link to open).
 import { useEffect, useState } from 'react';
-import { api, messageOf, openLink, unwrap } from '../api';
+import { api, messageOf, unwrap } from '../api';
 import type { ClientView, Snippet } from '../../src-shared/ipc-contract';
 import { Dialog } from './Dialog';
 import { InlineError, Loading } from './States';
@@ -38,6 +39,15 @@ export function SnippetDialog({ client, profile, onClose }: SnippetDialogProps) 
     }
   };
 
+  const install = async () => {
+    setError(null);
+    try {
+      await unwrap(api().clients.openInstallLink({ client: client.id, profile }));
+    } catch (installError) {
+      setError(messageOf(installError));
+    }
+  };
+
   return (
     <Dialog title={`${client.label} · ${profile}`} onClose={onClose} wide>
       <p className="muted">
@@ -52,7 +62,7 @@ export function SnippetDialog({ client, profile, onClose }: SnippetDialogProps) 
       <InlineError message={error} />
       <div className="dialog-actions">
         {snippet?.deepLink && (
-          <button type="button" onClick={() => void openLink(snippet.deepLink ?? '').then(setError)}>
+          <button type="button" onClick={() => void install()}>
             Install with a link
           </button>
         )}

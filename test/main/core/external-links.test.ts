@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl } from '../../../src-main/core/external-links';
+import { isAllowedExternalUrl, isAssistantInstallLink } from '../../../src-main/core/external-links';
 import { cursorInstallLink, vscodeInstallLink } from '../../../src-main/clients';
 
 describe('external links', () => {
@@ -13,12 +13,27 @@ describe('external links', () => {
     expect(isAllowedExternalUrl('javascript:alert(1)')).toBe(false);
   });
 
-  it("opens the assistants' MCP install links the Clients screen offers, nothing else of theirs", () => {
+  it("never lets the window open an assistant's deep link, even one of the shape main builds", () => {
     const entry = { launcherPath: '/home/u/.keybridge/bin/keybridge-bridge' };
-    expect(isAllowedExternalUrl(cursorInstallLink('mcp-cursor', entry))).toBe(true);
-    expect(isAllowedExternalUrl(vscodeInstallLink('mcp-vscode', entry))).toBe(true);
-    expect(isAllowedExternalUrl(vscodeInstallLink('mcp-vscode', entry, true))).toBe(true);
-    expect(isAllowedExternalUrl('cursor://anysphere.cursor-deeplink/other')).toBe(false);
-    expect(isAllowedExternalUrl('vscode:extension/evil.ext')).toBe(false);
+    for (const link of [
+      cursorInstallLink('mcp-cursor', entry),
+      vscodeInstallLink('mcp-vscode', entry),
+      vscodeInstallLink('mcp-vscode', entry, true),
+      'cursor://anysphere.cursor-deeplink/mcp/install?name=evil&config=eyJjb21tYW5kIjoiL2Jpbi9zaCJ9',
+      'vscode:mcp/install?%7B%22name%22%3A%22evil%22%2C%22command%22%3A%22%2Fbin%2Fsh%22%7D',
+      'vscode:extension/evil.ext',
+    ]) {
+      expect(isAllowedExternalUrl(link)).toBe(false);
+    }
+  });
+
+  it('recognizes the install links main builds, nothing else of the assistants’', () => {
+    const entry = { launcherPath: '/home/u/.keybridge/bin/keybridge-bridge' };
+    expect(isAssistantInstallLink(cursorInstallLink('mcp-cursor', entry))).toBe(true);
+    expect(isAssistantInstallLink(vscodeInstallLink('mcp-vscode', entry))).toBe(true);
+    expect(isAssistantInstallLink(vscodeInstallLink('mcp-vscode', entry, true))).toBe(true);
+    expect(isAssistantInstallLink('cursor://anysphere.cursor-deeplink/other')).toBe(false);
+    expect(isAssistantInstallLink('vscode:extension/evil.ext')).toBe(false);
+    expect(isAssistantInstallLink('https://app.uptimeobserver.com/')).toBe(false);
   });
 });
