@@ -74,13 +74,16 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     socket.end();
   };
 
+  // Asked at once, not at hello: the OS's answer (an `ss` run, ~10 ms) is ready while the
+  // bridge waits for the assistant's initialize.
+  const identified = deps.identify(socket);
   const helloTimer = setTimeout(() => {
     if (!helloSeen) socket.destroy();
   }, limits.helloTimeoutMs);
 
   const hello = async (frame: HelloFrame) => {
     const { profile } = frame;
-    const identity = await deps.identify(socket);
+    const identity = await identified;
     if (closed) return;
     const client: BridgeClient = describeClient(identity, frame.client?.name ?? null);
     const byToken = frame.token !== undefined && deps.spendToken(frame.token, profile);
