@@ -270,7 +270,8 @@ export function updateFile(file: string, change: (text: string) => string | null
       } catch (error) {
         throw new ConfigWriteError(file, `its backup could not be made (${reasonOf(error)})`);
       }
-      const dropBackup = () => (backupPath ? rm(backupPath, { force: true }) : Promise.resolve());
+      // A backup of a write that did not happen goes again (if its folder still lets it).
+      const dropBackup = () => (backupPath ? rm(backupPath, { force: true }).catch(() => undefined) : Promise.resolve());
       // Someone (the assistant itself) wrote meanwhile: start again from what is there now.
       if ((await readText(file)) !== before && attempt < 3) {
         await dropBackup();
@@ -286,8 +287,8 @@ export function updateFile(file: string, change: (text: string) => string | null
         await mkdir(path.dirname(target.path), { recursive: true });
         await writeFileAtomic(target.path, after, { mode: target.mode ?? 0o600, encoding: 'utf8' });
       } catch (error) {
-        await dropBackup();
         await hooks.afterWriteFailed?.(error);
+        await dropBackup();
         throw new ConfigWriteError(file, `writing it failed (${reasonOf(error)})`);
       }
       return { changed: true, backupPath };
