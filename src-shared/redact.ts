@@ -35,20 +35,22 @@ interface Prepared {
   secrets: string[];
   /** Every written form of every secret, longest first. */
   forms: string[];
+  /** The last 4 characters of each: what a masked key (`<prefix>…<last 4>`) shows. */
+  tails: ReadonlySet<string>;
 }
 
 function prepare(known: Iterable<string>): Prepared {
   const secrets = [...new Set(known)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   const forms = [...new Set(secrets.flatMap(writtenForms))].sort((a, b) => b.length - a.length);
-  return { secrets, forms };
+  return { secrets, forms, tails: new Set(secrets.map((s) => s.slice(-4))) };
 }
 
-function redactPrepared(text: string, { secrets, forms }: Prepared): string {
+function redactPrepared(text: string, { secrets, forms, tails }: Prepared): string {
   let out = text;
   for (const form of forms) {
     if (out.includes(form)) out = out.split(form).join(REDACTED);
   }
-  for (const secret of secrets) out = redactCut(out, secret);
+  for (const secret of secrets) out = redactCut(out, secret, tails);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
@@ -98,14 +100,14 @@ function writtenForms(secret: string): string[] {
  * a tail kept of a longer text may start with the last part of one. Redacts a piece of
  * `secret` of MIN_PIECE_LENGTH or more that starts the key and ends at a cut mark or the end
  * of the text, or ends the key and starts at a cut mark or the start of the text. A masked
- * key (`<prefix>…<last 4>`) is left alone: what follows its "…" is the key's own ending.
+ * key (`<prefix>…<last 4>`) is left alone: what follows its "…" is the ending of one of the
+ * keys (keys of one vendor share their prefix, so that of another key counts too).
  */
-function redactCut(text: string, secret: string): string {
+function redactCut(text: string, secret: string, tails: ReadonlySet<string>): string {
   let out = text;
-  const tail = secret.slice(-4);
   for (const at of cutPositions(out, 'ends')) {
     const mark = CUT_MARKS.find((m) => out.startsWith(m, at));
-    if (mark && out.startsWith(tail, at + mark.length)) continue;
+    if (mark && tails.has(out.slice(at + mark.length, at + mark.length + 4))) continue;
     // The earliest start, so the longest piece: out[from, at) equal to the key's beginning.
     for (let from = Math.max(0, at - secret.length + 1); from <= at - MIN_PIECE_LENGTH; from++) {
       if (out[from] === secret[0] && secret.startsWith(out.slice(from, at))) {

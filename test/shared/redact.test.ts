@@ -52,6 +52,9 @@ describe('redact with the keys the caller holds', () => {
 
   it('leaves a masked key, short pieces and unrelated text alone', () => {
     expect(redact(`Added 'x' (sk-test-custom-…-123).`, [CUSTOM])).toBe(`Added 'x' (sk-test-custom-…-123).`);
+    // Another key of the same shape does not take the mask for a cut-off piece of itself.
+    const other = 'sk-test-custom-other-999';
+    expect(redact(`Old key sk-test-custom-…-123, new key sk-test-custom-…-999.`, [CUSTOM, other])).toBe(`Old key sk-test-custom-…-123, new key sk-test-custom-…-999.`);
     expect(redact('the word sk-te…', [CUSTOM])).toBe('the word sk-te…');
     expect(redact('nothing secret here', [CUSTOM])).toBe('nothing secret here');
   });
