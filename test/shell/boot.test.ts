@@ -19,7 +19,6 @@ import { CONTENT_SECURITY_POLICY } from '../../src-main/shell/security';
 import type { Shell } from '../../src-main/shell/shell';
 import { fakeElectron, findMenuItem, FakeBrowserWindow, FakeFrame, FakeNotification, FakeTray, FakeWebContents } from '../support/fake-electron';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { connectLineClient, type LineClient } from './agent-line-client';
 
 // The Electron binary cannot run here: the shell gets the recording fake instead.
 vi.mock('electron', async () => (await import('../support/fake-electron')).fakeElectronModule());
@@ -35,7 +34,6 @@ let vendor: FakeVendor;
 let shell: Shell;
 let win: FakeBrowserWindow;
 let tray: FakeTray;
-const lineClients: LineClient[] = [];
 
 function buildIfMissing(): void {
   if (!existsSync(join(ROOT, 'dist', 'bridge.js'))) execFileSync(process.execPath, ['scripts/build.mjs', 'bridge'], { cwd: ROOT });
@@ -95,7 +93,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of lineClients) client.close();
   if (shell && !FakeTray.all[0]?.destroyed) await shell.stop();
   await vendor?.close();
   vi.unstubAllEnvs();
@@ -324,93 +321,65 @@ describe('the tray', () => {
 });
 
 describe('the agent, approvals and notifications', () => {
-  const hello = (client: string, pid: number) => ({ type: 'hello' as const, v: 1, profile: 'mcp-claude', client: { name: client, pid }, bridge: { version: 'test', pid: 9 } });
-  async function ask(client: string, pid: number): Promise<LineClient> {
-    const line = await connectLineClient(socketPath);
-    lineClients.push(line);
-    line.send(hello(client, pid));
-    return line;
+  /** An assistant: a shell that stays the bridge's parent, running the installed config's entry. */
+  let entry: { command: string; args: string[]; env?: Record<string, string> };
+  const assistants: Client[] = [];
+  async function assistant(name = 'claude-ai'): Promise<Client> {
+    const transport = new StdioClientTransport({ command: '/bin/sh', args: ['-c', '"$0" "$@"; exit $?', entry.command, ...entry.args], env: { ...entry.env, PATH: process.env.PATH ?? '', HOME: home }, stderr: 'pipe' });
+    const client = new Client({ name, version: '1.0.0' });
+    assistants.push(client);
+    await client.connect(transport);
+    return client;
   }
+  afterAll(async () => {
+    for (const client of assistants) await client.close().catch(() => undefined);
+  });
 
   it('the agent listens on the socket from the environment, and the launcher is written', async () => {
     expect(shell.core.socketPath).toBe(socketPath);
     expect(await readFile(join(home, '.keybridge', 'bin', 'keybridge-bridge'), 'utf8')).toContain(join(ROOT, 'dist', 'bridge.js'));
-  });
-
-  it('asks the first time a client wants a profile: Allow once covers that app process only', async () => {
-    const shownBefore = fakeElectron.dialog.shown.length;
-    const first = await ask('Cursor', 4001);
-    await vi.waitFor(() => expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1));
-    expect(fakeElectron.dialog.shown.at(-1)).toMatchObject({ message: "Cursor wants to use the key 'mcp-claude'.", buttons: ['Allow once', 'Always allow', 'Deny'] });
-    expect(notificationTitles()).toContain('A new app asks for a key');
-    fakeElectron.dialog.answer(0);
-    expect(await first.next()).toMatchObject({ type: 'credentials', profile: 'mcp-claude', key: KEY, auth: 'x-api-key', endpoint: vendor.url });
-
-    const again = await ask('Cursor', 4001);
-    expect(await again.next()).toMatchObject({ type: 'credentials' });
-    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1);
-    expect(await ok('decisions:list', [])).toEqual([]);
-  });
-
-  it('Deny is remembered, listed and revocable; Always allow is remembered', async () => {
-    const shownBefore = fakeElectron.dialog.shown.length;
-    fakeElectron.dialog.answer(2);
-    expect(await (await ask('Cursor', 4002)).next()).toMatchObject({ type: 'error', code: 'denied' });
-    expect(await (await ask('Cursor', 4003)).next()).toMatchObject({ type: 'error', code: 'denied' });
-    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1);
-    expect(await ok('decisions:list', [])).toEqual([{ client: 'Cursor', profile: 'mcp-claude', decision: 'deny', at: expect.any(String) }]);
-    expect(await ok('decisions:revoke', [{ client: 'Cursor', profile: 'mcp-claude' }])).toEqual({});
-    expect(await ok('decisions:list', [])).toEqual([]);
-
-    fakeElectron.dialog.answer(1);
-    expect(await (await ask('Windsurf', 4100)).next()).toMatchObject({ type: 'credentials' });
-    expect(await (await ask('Windsurf', 4101)).next()).toMatchObject({ type: 'credentials' });
-    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 2);
-    expect(await ok('decisions:list', [])).toEqual([{ client: 'Windsurf', profile: 'mcp-claude', decision: 'allow', at: expect.any(String) }]);
-  });
-
-  it('notifies once when a bridge reports that the vendor rejected the key, and the tray turns failing', async () => {
-    for (const earlier of lineClients.splice(0)) earlier.close();
-    await vi.waitFor(async () => expect(await ok('activity:sessions', [])).toEqual([]));
-    const bridge = await ask('Windsurf', 4102);
-    await bridge.next();
-    const status = { type: 'status' as const, profile: 'mcp-claude', requests: 3, errors: 1 };
-    bridge.send({ ...status, upstream: 'failing', lastError: { status: 401, message: 'invalid credentials', at: new Date().toISOString() } });
-    await vi.waitFor(() => expect(notificationTitles()).toContain('Key rejected'));
-    const note = FakeNotification.shown.find((n) => n.options.title === 'Key rejected');
-    expect(note?.options.body).toBe("The vendor rejected the key for 'mcp-claude' (401 invalid credentials). Rotate or re-enter it in KeyBridge.");
-    await vi.waitFor(() => expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-failing.png')));
-    expect(tray.tooltip).toBe("KeyBridge — 'mcp-claude' failing");
-    expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — failing · Windsurf');
-
-    bridge.send({ ...status, requests: 4, upstream: 'failing', lastError: { status: 401, message: 'invalid credentials', at: new Date().toISOString() } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(notificationTitles().filter((t) => t === 'Key rejected')).toHaveLength(1);
-    bridge.close();
-    await vi.waitFor(() => expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-ok.png')));
-  });
-
-  it('serves a REAL bridge end to end, launched from the assistant config it installed', async () => {
     const connected = await ok<{ configPath: string }>('clients:connect', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
-    const entry = JSON.parse(await readFile(connected.configPath, 'utf8')).mcpServers['keybridge-mcp-claude'];
+    entry = JSON.parse(await readFile(connected.configPath, 'utf8')).mcpServers['keybridge-mcp-claude'];
+  });
+
+  it('asks in KeyBridge’s window, brought to the front; Allow once covers that assistant process only', async () => {
+    win.hide();
+    const shownBefore = fakeElectron.dialog.shown.length;
+    const first = assistant();
+    await vi.waitFor(() => expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1), { timeout: 10_000 });
+    const box = fakeElectron.dialog.shown.at(-1);
+    expect(box).toMatchObject({ message: expect.stringMatching(/ wants to use the key 'mcp-claude'\.$/), parent: win });
+    expect(box?.buttons?.[0]).toBe('Allow once');
+    expect(win.visible && win.focused).toBe(true);
+    expect(notificationTitles()).toContain('An app asks for a key');
+    fakeElectron.dialog.answer(0);
+    // A REAL bridge end to end: the vendor sees the key, the assistant never does.
+    const tools = await (await first).listTools();
+    expect(tools.tools.length).toBeGreaterThan(0);
+    expect(vendor.requests.filter((r) => r.rpcMethods.includes('tools/list')).at(-1)?.xApiKey).toBe(KEY);
+    await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toMatch(/^mcp-claude — ok · /));
+    expect((await ok<unknown[]>('activity:sessions', [])).length).toBeGreaterThan(0);
+    // Another process of the same assistant is asked again; closing the box answers "not now".
+    const again = assistant();
+    await vi.waitFor(() => expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 2), { timeout: 10_000 });
+    fakeElectron.dialog.answer((fakeElectron.dialog.shown.at(-1)?.cancelId as number | undefined) ?? 3);
+    await expect(again).rejects.toThrow(/mcp-claude/);
+    expect(await ok('decisions:list', [])).toEqual([]);
+  });
+
+  it('Always allow is remembered and listed; revoked, the next process is asked again', async () => {
+    const shownBefore = fakeElectron.dialog.shown.length;
     fakeElectron.dialog.answer(1);
-    // Through a shell that stays the bridge's parent, as an assistant is: a bridge whose parent
-    // is KeyBridge itself counts as its own "Test connection" and is not asked about.
-    const transport = new StdioClientTransport({ command: '/bin/sh', args: ['-c', '"$0" "$@"; exit $?', entry.command, ...entry.args], env: { ...entry.env, PATH: process.env.PATH ?? '', HOME: home }, stderr: 'pipe' });
-    const client = new Client({ name: 'claude-ai', version: '1.0.0' });
-    try {
-      await client.connect(transport);
-      const tools = await client.listTools();
-      expect(tools.tools.length).toBeGreaterThan(0);
-      expect(vendor.requests.filter((r) => r.rpcMethods.includes('tools/list')).at(-1)?.xApiKey).toBe(KEY);
-      // The bridge names the client app as the assistant introduced itself in initialize.
-      expect(fakeElectron.dialog.shown.at(-1)?.message).toBe("claude-ai wants to use the key 'mcp-claude'.");
-      await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — /).label).toBe('mcp-claude — ok · claude-ai'));
-      const sessions = await ok<{ client: { name: string } }[]>('activity:sessions', []);
-      expect(sessions.map((s) => s.client.name)).toContain('claude-ai');
-    } finally {
-      await client.close();
-    }
+    await assistant();
+    await assistant();
+    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1);
+    const decisions = await ok<{ client: string; profile: string; decision: string }[]>('decisions:list', []);
+    expect(decisions).toEqual([expect.objectContaining({ profile: 'mcp-claude', decision: 'allow' })]);
+    expect(await ok('decisions:revoke', [{ client: decisions[0]?.client, profile: 'mcp-claude' }])).toEqual({});
+    expect(await ok('decisions:list', [])).toEqual([]);
+    fakeElectron.dialog.answer(2);
+    await expect(assistant()).rejects.toThrow(/mcp-claude/);
+    expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 2);
   });
 
   it('test connection runs the bridge as the assistant would, without asking the user', async () => {
@@ -439,6 +408,10 @@ describe('every remaining channel, from the window', () => {
     await call('profiles:set-paused', [{ name: 'mcp-claude', paused: false }]);
     await call('clients:list', []);
     await call('clients:snippet', [{ client: 'cursor', profile: 'mcp-claude' }]);
+    // Main builds the install link itself and opens it (the page never hands over a link).
+    const openedBefore = fakeElectron.shell.opened.length;
+    await call('clients:open-install-link', [{ client: 'cursor', profile: 'mcp-claude' }]);
+    expect(fakeElectron.shell.opened.slice(openedBefore)).toEqual([expect.stringMatching(/^cursor:\/\//)]);
     await call('clients:copy-snippet', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
     await call('clients:disconnect', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
     await call('migration:scan', []);
