@@ -1,6 +1,7 @@
-// Taking the agent socket: owner-only folder, stale sockets, a live agent, two agents racing.
+// Taking the agent socket: owner-only folder (an existing one that is too open is refused,
+// never chmod'ed), stale sockets, a live agent, two agents racing.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentAlreadyRunningError, AgentSocketError, defaultAgentSocketPath, startAgent, type Agent, type CredentialSource } from '../../../src-main/agent';
@@ -11,9 +12,9 @@ import { connectRawBridge } from './raw-bridge';
 /** A credential source with one profile and no key events. */
 const source: CredentialSource = {
   has: (profile) => profile === 'p',
-  credentialsFor: async (profile) => ({
+  credentialsFor: async () => ({
     ok: true,
-    frame: { type: 'credentials', profile, endpoint: 'https://example.com/mcp', auth: 'bearer', key: 'umk_live_test_0000000000', keyId: 'sha256:00000000' },
+    credentials: { endpoint: 'https://example.com/mcp', auth: 'bearer', key: 'umk_live_test_0000000000', keyId: 'sha256:00000000' },
   }),
   onKeyEvent: () => () => undefined,
 };
@@ -48,10 +49,10 @@ async function leaveStaleSocket(path: string): Promise<void> {
 
 async function answersHello(path: string): Promise<boolean> {
   const bridge = await connectRawBridge(path);
-  bridge.hello('p');
-  const frame = await bridge.next();
+  const frame = await bridge.handshake('p');
   await bridge.close();
-  return frame.type === 'credentials';
+  expect(bridge.received).not.toContain('umk_live_test');
+  return frame.type === 'ready';
 }
 
 describe('taking the socket', () => {
@@ -82,14 +83,58 @@ describe('taking the socket', () => {
     }
   });
 
-  it('tightens a folder that is too open, and refuses a path that is not a socket', async () => {
-    mkdirSync(join(temp.dir, 'run'), { mode: 0o755 });
-    chmodSync(join(temp.dir, 'run'), 0o755);
-    const agent = await start();
+  it('refuses an existing folder that is open to others, with what to do, and leaves it as it was', async () => {
+    const dir = join(temp.dir, 'run');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const refused = await start().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(AgentSocketError);
+    expect((refused as Error).message).toBe(`${dir} is open to other users (mode 0755); KeyBridge will not put its socket there. Run: chmod 700 '${dir}'`);
+    // Never chmod'ed, nothing created in it.
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
+    expect(existsSync(socketPath)).toBe(false);
+    expect(existsSync(`${socketPath}.lock`)).toBe(false);
+    // Group-writable only, or world-readable only: refused all the same.
+    for (const mode of [0o770, 0o704, 0o701]) {
+      chmodSync(dir, mode);
+      await expect(start()).rejects.toThrow(/open to other users/);
+      expect(statSync(dir).mode & 0o777).toBe(mode);
+    }
+    // Once the user fixed it, the agent starts.
+    chmodSync(dir, 0o700);
+    await start();
+    expect(await answersHello(socketPath)).toBe(true);
+  });
+
+  it('creates a missing folder owner-only', async () => {
+    await start();
     expect(statSync(join(temp.dir, 'run')).mode & 0o777).toBe(0o700);
-    await agent.close();
+  });
+
+  it("refuses a folder that belongs to another user, a symlink planted as the folder, and a path that is not a socket", async () => {
+    const dir = join(temp.dir, 'run');
+    if (process.getuid?.() === 0) {
+      mkdirSync(dir, { mode: 0o700 });
+      chownSync(dir, 65534, 65534);
+      await expect(start()).rejects.toThrow(/belongs to another user/);
+      expect(statSync(dir).uid).toBe(65534);
+      chownSync(dir, 0, 0);
+    } else {
+      mkdirSync(dir, { mode: 0o700 });
+    }
+    const elsewhere = join(temp.dir, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    const linked = join(temp.dir, 'linked');
+    symlinkSync(elsewhere, linked);
+    await expect(startAgent({ socketPath: join(linked, 'agent.sock'), credentials: source })).rejects.toThrow(/is not a folder/);
+    expect(existsSync(join(elsewhere, 'agent.sock'))).toBe(false);
+
     writeFileSync(socketPath, 'not a socket');
     await expect(start()).rejects.toBeInstanceOf(AgentSocketError);
+    await expect(start()).rejects.toThrow(/exists and is not a socket/);
   });
 
   it('recovers from a lock left by a start that crashed', async () => {
