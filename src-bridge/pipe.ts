@@ -178,6 +178,9 @@ export class Pipe {
       this.scheduleRetry();
     } else if (this.refusal === null) {
       this.scheduleRetry();
+    } else if (this.held.length > 0) {
+      // Messages that came after the refusal (before the agent closed): they try again now.
+      this.reconnectNow();
     }
     // After a refusal, the next message from the assistant tries again (the user may have fixed it).
   }

@@ -52,6 +52,8 @@ export const DEFAULT_LIMITS: ConnectionLimits & { maxConnections: number } = {
 };
 
 const TOKEN_TTL_MS = 60_000;
+/** How long closing waits for the upstream sessions' DELETEs. */
+const CLOSE_SESSIONS_MS = 2000;
 
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -121,8 +123,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     async close() {
       stopListening();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // End the upstream sessions (DELETE) while the pool still sends, for a bounded time; then
+      // the pool aborts what still streams (a long tool call whose session could not be ended:
+      // no key any more, or a server without DELETE), else closing would wait for it.
+      const ending = Promise.all([...connections.values()].map((c) => c.session?.close()));
       for (const connection of connections.values()) connection.close();
       await closed;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ending, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_SESSIONS_MS)))]);
+      clearTimeout(timer);
       await pool.close();
     },
   };

@@ -24,6 +24,8 @@ export function setAuthHeader(headers: Headers, auth: AuthStyle, key: string): H
 /** One pool per distinct network setting, shared by every session of this process. */
 export interface FetchPool {
   fetchFor(network: NetworkSettings | undefined): Promise<FetchLike>;
+  /** Closes every connection now, aborting requests still under way (POSTs carry no abort
+   * signal, see below: a response still streaming would otherwise keep the pool open). */
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export function createFetchPool(log: UpstreamLog): FetchPool {
     async close() {
       const all = [...pools.values()];
       pools.clear();
-      await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close()));
+      await Promise.all(all.map(async (p) => (await p.catch(() => null))?.destroy()));
     },
   };
 }

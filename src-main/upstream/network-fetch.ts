@@ -8,8 +8,10 @@ import type { NetworkSettings } from '../../src-shared/endpoint';
 
 export interface NetworkFetch {
   fetch: FetchLike;
-  /** Closes the connections it opened. */
+  /** Closes the connections it opened, once the requests under way are done. */
   close(): Promise<void>;
+  /** Closes the connections it opened now, aborting the requests under way. */
+  destroy(): Promise<void>;
 }
 
 export class NetworkSettingsError extends Error {}
@@ -51,5 +53,6 @@ export async function createNetworkFetch(network: NetworkSettings = {}): Promise
     // undici's Response is the runtime's Response in all but its type declarations.
     fetch: (url, init) => undici.fetch(url, { ...(init as UndiciInit), dispatcher }) as unknown as Promise<Response>,
     close: () => dispatcher.close(),
+    destroy: () => dispatcher.destroy(),
   };
 }
