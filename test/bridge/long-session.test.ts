@@ -1,9 +1,10 @@
-// Many pipelined requests through the built bridge: each answered exactly once, in a session
-// that stays healthy (no listener warnings). The listener pile-up itself is measured in
-// abort-listeners.test.ts.
+// Many pipelined requests through the built bridge and the agent: each answered exactly once,
+// in a session that stays healthy — no listener warnings from the bridge nor from the agent,
+// which runs in this process and carries the upstream session. The listener pile-up itself is
+// measured in abort-listeners.test.ts.
 import { describe, expect, it } from 'vitest';
 import { startFakeVendor } from '../support/fake-vendor';
-import { startFakeAgent } from '../support/fake-agent';
+import { startTestAgent } from '../support/test-agent';
 import { INITIALIZE, spawnBridge } from '../support/bridge-process';
 import { stopAfterTest } from '../support/stop-after-test';
 
@@ -14,7 +15,11 @@ const IN_FLIGHT = 25;
 describe('long session', () => {
   it(`${REQUESTS} pipelined requests: every one answered exactly once, no warnings`, async () => {
     const vendor = stopAfterTest(await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] }));
-    const agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } }));
+    const agent = stopAfterTest(await startTestAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } }));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    stopAfterTest({ stop: async () => void process.off('warning', onWarning) });
     const b = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath, logLevel: 'warn' }));
     b.send(INITIALIZE);
     await b.next((m) => m.id === 1 && !!m.result);
@@ -46,5 +51,7 @@ describe('long session', () => {
     });
     expect(wrong).toEqual([]);
     expect(b.stderr()).not.toMatch(/MaxListenersExceeded|memory leak/i);
+    expect(warnings.filter((w) => /MaxListenersExceeded|memory leak/i.test(w))).toEqual([]);
+    expect(agent.sessions()).toEqual([expect.objectContaining({ upstream: 'ok', errors: 0 })]);
   }, 90_000);
 });

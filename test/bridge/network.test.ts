@@ -1,13 +1,14 @@
-// The optional `network` settings in credentials (what the user set in KeyBridge, since
-// assistants' launchers drop proxy variables): extra CA certificates and an HTTP proxy, with
-// noProxy. HTTPS vendor = the fake vendor behind a TLS front signed by a throwaway CA.
+// The profile's `network` settings (what the user set in KeyBridge, since assistants' launchers
+// drop proxy variables), applied by the agent's upstream session: extra CA certificates and an
+// HTTP proxy, with noProxy. HTTPS vendor = the fake vendor behind a TLS front signed by a
+// throwaway CA. The bridge itself never talks to the network.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
+import { startTestAgent, type TestAgent } from '../support/test-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
 import { createTestCertificates, startHttpsFront, type HttpsFront, type TestCertificates } from '../support/tls';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy';
-import type { NetworkSettings } from '../../src-shared/agent-protocol';
+import type { NetworkSettings } from '../../src-shared/endpoint';
 
 const KEY = 'uo_test_network_abababab08';
 
@@ -15,7 +16,7 @@ let vendor: FakeVendor | undefined;
 let front: HttpsFront | undefined;
 let certs: TestCertificates | undefined;
 let proxy: ConnectProxy | undefined;
-let agent: FakeAgent | undefined;
+let agent: TestAgent | undefined;
 let bridge: BridgeClient | undefined;
 
 afterEach(async () => {
@@ -34,7 +35,7 @@ async function httpsVendorWith(network: (certs: TestCertificates) => NetworkSett
   certs = await createTestCertificates();
   front = await startHttpsFront(vendor.port, certs);
   const settings = network(certs);
-  agent = await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: front.url, auth: 'x-api-key', key: KEY, ...(settings ? { network: settings } : {}) } } });
+  agent = await startTestAgent({ profiles: { 'mcp-claude': { endpoint: front.url, auth: 'x-api-key', key: KEY, ...(settings ? { network: settings } : {}) } } });
   return front.url;
 }
 
@@ -45,6 +46,13 @@ describe('network settings from KeyBridge', () => {
     const url = await httpsVendorWith(() => undefined);
     await expect(startBridgeClient({ profile: 'mcp-claude', agentSocket: agent!.socketPath })).rejects.toThrow(
       new RegExp(`could not reach ${url.replace(/[.]/g, '\\.')} for 'mcp-claude' \\(TLS certificate not trusted`),
+    );
+  });
+
+  it('an extra CA file that cannot be read is named, with the fix', async () => {
+    await httpsVendorWith((c) => ({ extraCaCerts: `${c.caFile}.missing` }));
+    await expect(startBridgeClient({ profile: 'mcp-claude', agentSocket: agent!.socketPath })).rejects.toThrow(
+      /for 'mcp-claude' \(cannot read the extra CA certificates .*\.missing \(ENOENT\); fix the path in KeyBridge's settings\)/,
     );
   });
 
@@ -64,7 +72,7 @@ describe('network settings from KeyBridge', () => {
     await bridge.close();
 
     const tunnelsBefore = proxy.tunnels.length;
-    agent!.pushCredentials('mcp-claude', {
+    await agent!.pushCredentials('mcp-claude', {
       endpoint: front!.url,
       auth: 'x-api-key',
       key: KEY,
@@ -73,5 +81,16 @@ describe('network settings from KeyBridge', () => {
     bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent!.socketPath });
     expect(await echo(bridge)).toBe('over tls');
     expect(proxy.tunnels.length).toBe(tunnelsBefore);
+  });
+
+  it('settings changed under a running session apply to its next request', async () => {
+    const viaProxy = (proxy = await startConnectProxy());
+    await httpsVendorWith((c) => ({ extraCaCerts: c.caFile }));
+    bridge = await startBridgeClient({ profile: 'mcp-claude', agentSocket: agent!.socketPath });
+    expect(await echo(bridge)).toBe('over tls');
+    expect(viaProxy.tunnels).toEqual([]);
+    await agent!.pushCredentials('mcp-claude', { endpoint: front!.url, auth: 'x-api-key', key: KEY, network: { proxy: viaProxy.url, extraCaCerts: certs!.caFile } });
+    expect(await echo(bridge)).toBe('over tls');
+    expect(viaProxy.tunnels).toContain(`127.0.0.1:${front!.port}`);
   });
 });

@@ -1,23 +1,25 @@
 // Each vendor failure, as the assistant sees it through the built bridge: a JSON-RPC error with
-// the request's id naming the profile, the status, the vendor's words and the fix; and the
-// same failure reported to the agent in a status frame.
+// the request's id naming the profile, the status, the vendor's words and the fix, mapped by
+// the agent's upstream session; and the same failure in the agent's live view of the session
+// (what the tray shows) and its activity log.
 import { describe, expect, it } from 'vitest';
 import { startFakeVendor, type FakeVendor, type FakeVendorKind } from '../support/fake-vendor';
-import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
+import { startTestAgent, type TestAgent } from '../support/test-agent';
 import { INITIALIZE, spawnBridge, type RawBridge } from '../support/bridge-process';
 import { stopAfterTest } from '../support/stop-after-test';
-import type { AuthStyle } from '../../src-shared/agent-protocol';
+import { until } from '../support/until';
+import type { AuthStyle } from '../../src-shared/endpoint';
 
 const UO_KEY = 'uo_test_errors_aaaaaaaaaaaa01';
 const UM_KEY = 'umk_live_test_errors_bbbbbbbb02';
 
 let vendor: FakeVendor | undefined;
-let agent: FakeAgent | undefined;
+let agent: TestAgent | undefined;
 let bridge: RawBridge | undefined;
 
 async function setUp(kind: FakeVendorKind, key: string, auth: AuthStyle, vendorKeys = [key]): Promise<RawBridge> {
   vendor = stopAfterTest(await startFakeVendor({ vendor: kind, keys: vendorKeys }));
-  agent = stopAfterTest(await startFakeAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth, key } } }));
+  agent = stopAfterTest(await startTestAgent({ profiles: { 'mcp-claude': { endpoint: vendor.url, auth, key } } }));
   bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent.socketPath }));
   return bridge;
 }
@@ -37,8 +39,9 @@ describe('vendor errors through the bridge', () => {
     const b = await setUp('uptimemonitoring', UM_KEY, 'bearer', ['umk_live_test_some_other_key_000']);
     const error = await initializeError(b);
     expect(error).toMatchObject({ code: -32000, message: rejected(401, 'invalid credentials'), data: { status: 401, profile: 'mcp-claude' } });
-    const status = await agent!.waitForFrame((f) => f.type === 'status' && f.errors > 0);
-    expect(status).toMatchObject({ upstream: 'failing', lastError: { status: 401, message: 'invalid credentials' } });
+    await until(() => agent!.sessions().some((v) => v.errors > 0), 'the failure in the session view');
+    expect(agent!.sessions()).toEqual([expect.objectContaining({ profile: 'mcp-claude', upstream: 'failing', lastError: expect.objectContaining({ status: 401, message: 'invalid credentials' }) })]);
+    expect(agent!.activity).toContainEqual(expect.objectContaining({ level: 'error', profile: 'mcp-claude', message: expect.stringContaining("'mcp-claude' is failing (401 invalid credentials)") }));
   });
 
   it('UptimeMonitoring 401 missing authorization (profile set to the wrong header style)', async () => {
@@ -69,7 +72,7 @@ describe('vendor errors through the bridge', () => {
     b = bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent!.socketPath }));
     expect((await initializeError(b)).message).toBe(rejected(403, 'API key revoked'));
     await bridge.stop();
-    agent!.pushCredentials('mcp-claude', { endpoint: vendor!.url, auth: 'bearer', key: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl' });
+    await agent!.pushCredentials('mcp-claude', { endpoint: vendor!.url, auth: 'bearer', key: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl' });
     b = bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: agent!.socketPath }));
     expect((await initializeError(b)).message).toBe(rejected(401, 'JWT tokens are not accepted on /mcp; use an MCP API key'));
   });
@@ -87,6 +90,9 @@ describe('vendor errors through the bridge', () => {
     });
     b.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
     expect((await b.next((m) => m.id === 3)).result).toBeDefined();
+    // The view follows: failing after the 502, answering again after the next request.
+    await until(() => agent!.sessions()[0]?.upstream === 'ok', 'the session answering again');
+    expect(agent!.sessions()[0]).toMatchObject({ errors: 1, lastError: { status: 502 } });
   });
 
   it('upstream down: connection refused names the endpoint, at initialize and mid-session', async () => {
