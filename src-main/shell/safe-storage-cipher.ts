@@ -13,7 +13,7 @@
 // A decryption that Electron reports as "temporarily unavailable" (the keychain did not answer
 // this time) is retried a few times before it fails; only a real failure means the key is lost.
 import type { SafeStorage } from 'electron';
-import type { Cipher } from '../vault/ports';
+import { KeychainBusyError, type Cipher } from '../vault/ports';
 
 const PROBE_TEXT = 'keybridge storage check';
 /** Linux backends the vault treats as a real keyring; anything else is reported as it is. */
@@ -25,9 +25,11 @@ export function isTemporarilyUnavailable(error: unknown): boolean {
   return error instanceof Error && /temporarily unavailable/i.test(error.message);
 }
 
-export class KeychainTemporarilyUnavailableError extends Error {
+/** Thrown once the retries are spent; the vault reports it as "locked, try again", never as a
+ * key to re-enter. */
+export class KeychainTemporarilyUnavailableError extends KeychainBusyError {
   constructor() {
-    super('The system keychain did not answer (temporarily unavailable). Unlock it, then try again.');
+    super();
     this.name = 'KeychainTemporarilyUnavailableError';
   }
 }

@@ -5,6 +5,15 @@ import { join } from 'node:path';
 
 /** Encryption by the OS keychain. Shaped like Electron's async safeStorage API, so the
  * shell's adapter is one line per member. */
+/** The keychain did not answer this time (locked, busy); the key is fine: try again later. The
+ * shell's safeStorage cipher throws it once its own retries are spent. */
+export class KeychainBusyError extends Error {
+  constructor(message = 'The system keychain did not answer (temporarily unavailable). Unlock it, then try again.') {
+    super(message);
+    this.name = 'KeychainBusyError';
+  }
+}
+
 export interface Cipher {
   /** safeStorage.isAsyncEncryptionAvailable(). */
   isAvailable(): Promise<boolean> | boolean;

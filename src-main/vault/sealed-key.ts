@@ -2,7 +2,7 @@
 // fingerprint that are all anyone outside the vault sees.
 import { createHash } from 'node:crypto';
 import { maskKey } from '../../src-shared/key-format';
-import type { Cipher } from './ports';
+import { KeychainBusyError, type Cipher } from './ports';
 import type { SealedKey } from './stored-schema';
 
 /** `sha256:` + the first 8 hex digits of the key's SHA-256. */
@@ -26,7 +26,9 @@ export async function openKey(cipher: Cipher, sealed: SealedKey): Promise<{ key:
   let opened: { result: string; shouldReEncrypt?: boolean };
   try {
     opened = await cipher.decrypt(Buffer.from(sealed.ciphertext, 'base64'));
-  } catch {
+  } catch (error) {
+    // A keychain that is only busy leaves the key as it is: not a reason to re-enter it.
+    if (error instanceof KeychainBusyError) throw error;
     throw new KeyUnreadableError();
   }
   // A keychain that decrypts to something else is as broken as one that throws.

@@ -13,7 +13,7 @@ import type { CredentialSource, CredentialsLookup, KeyEvent, KeyEventListener } 
 import { probeEndpoint, type Probe } from '../upstream/probe';
 import { openDocumentStore, type DocumentStore } from './document-store';
 import { createListeners, type Unsubscribe } from './listeners';
-import { systemClock, type Cipher, type Clock, type StoreBackend, type TimerHandle } from './ports';
+import { KeychainBusyError, systemClock, type Cipher, type Clock, type StoreBackend, type TimerHandle } from './ports';
 import { toProfileView, type ViewContext } from './profile-view';
 import { KeyUnreadableError, keyFingerprint, openKey, sealKey } from './sealed-key';
 import { createSettingsService, type SettingsService } from './settings';
@@ -232,7 +232,10 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
 
   if (encryptionAvailable) {
     for (const profile of profiles()) {
-      await decrypt(profile);
+      // A busy keychain says nothing about the key: it is tried again when it is needed.
+      await decrypt(profile).catch((error: unknown) => {
+        if (!(error instanceof KeychainBusyError)) throw error;
+      });
       // The kept previous key still works at the vendor: redact it too.
       if (profile.previous) await openKey(cipher, profile.previous).then(({ key }) => remember(key), () => undefined);
     }
@@ -434,7 +437,13 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
         encryptionAvailable = true;
         changed();
       }
-      const key = await decrypt(profile);
+      let key: string | null;
+      try {
+        key = await decrypt(profile);
+      } catch (error) {
+        if (error instanceof KeychainBusyError) return { ok: false, code: 'locked', message: error.message };
+        throw error;
+      }
       if (key === null) {
         return { ok: false, code: 'locked', message: `The key for '${name}' can no longer be decrypted (the system keychain changed). Re-enter it in KeyBridge.` };
       }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyEvent } from '../../../src-main/agent';
 import { createVault, VaultError, type Vault, type VaultOptions } from '../../../src-main/vault';
+import { KeychainBusyError } from '../../../src-main/vault/ports';
 import type { AddProfileInput } from '../../../src-shared/profile';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { confBackend, createManualClock, createTestCipher, makeTempDir, type TestCipher } from './helpers';
@@ -366,6 +367,24 @@ describe('storage trouble', () => {
     expect(vault.problems()).toEqual([]);
     expect(JSON.parse(fileText())).toMatchObject({ version: 1, profiles: [], decisions: [] });
     expect(statSync(confBackend(temp.dir).path).mode & 0o777).toBe(0o600);
+  });
+
+  it('a keychain that is only busy is "locked, try again", never a key to re-enter', async () => {
+    const v = await vendor('uptimeobserver', [UO_KEY]);
+    const cipher = createTestCipher();
+    const first = await open(cipher);
+    await first.add(uo(v.url, 'busy'));
+    first.close();
+    const decrypt = cipher.decrypt.bind(cipher);
+    cipher.decrypt = async () => {
+      throw new KeychainBusyError();
+    };
+    const vault = await open(cipher);
+    expect(vault.get('busy').state).not.toBe('needs-reentry');
+    expect(await vault.credentialsFor('busy')).toEqual({ ok: false, code: 'locked', message: expect.stringContaining('try again') });
+    cipher.decrypt = decrypt;
+    expect(await vault.credentialsFor('busy')).toMatchObject({ ok: true });
+    expect(vault.problems()).toEqual([]);
   });
 
   it('marks a key that no longer decrypts as needs-reentry; the others keep working', async () => {
