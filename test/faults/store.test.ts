@@ -64,7 +64,7 @@ async function expectIntact(names: string[]): Promise<void> {
   expect(reopened.problems()).toEqual([]);
   expect(reopened.list().map((p) => p.name)).toEqual(names);
   const lookup = await reopened.credentialsFor('alpha');
-  expect(lookup.ok && lookup.frame.key).toBe(KEY);
+  expect(lookup.ok && lookup.credentials.key).toBe(KEY);
 }
 
 const failure = (promise: Promise<unknown>) => promise.then(() => null, (e: Error) => e);
@@ -89,12 +89,12 @@ describe('vault store on a full disk', () => {
     expect(vault.get('alpha').previous).toBeNull();
   });
 
-  it('bridges still get their key: credentialsFor answers even though lastUsedAt cannot be saved', async () => {
+  it('sessions still start: credentialsFor answers even though lastUsedAt cannot be saved', async () => {
     const vault = await openVault();
     await vault.add(profile('alpha'));
     await fillDisk();
     const lookup = await vault.credentialsFor('alpha');
-    expect(lookup.ok && lookup.frame.key).toBe(KEY);
+    expect(lookup.ok && lookup.credentials.key).toBe(KEY);
   });
 
   it('nothing is lost: after failed writes the file reopens with every profile and key, no temp files left', async () => {
