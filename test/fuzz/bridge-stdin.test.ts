@@ -4,13 +4,15 @@
 // upstream. For each case the bridge must stay alive and answer exactly as JSON-RPC 2.0 says:
 // -32700 with id null for a line that is not JSON, -32600 for an invalid message (with its id
 // when it has a usable one, else null), nothing for a valid notification or response, and one
-// answer per valid request. stdout carries only JSON-RPC; the key appears nowhere.
+// answer per valid request (the server's through the real agent, or an error naming why).
+// Invalid lines are answered by the bridge itself, before the next line: the agent never sees
+// them. stdout carries only JSON-RPC; the key appears nowhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startFakeAgent, type FakeAgent } from '../support/fake-agent';
+import { startTestAgent, type TestAgent } from '../support/test-agent';
 import { INITIALIZE } from '../support/bridge-process';
 import { BridgeDriver } from './bridge-driver';
 
@@ -18,12 +20,12 @@ const NUM_RUNS = process.env.CI === 'true' ? 10_000 : 500;
 const KEY = `uo_test_fuzz_${randomBytes(12).toString('hex')}`;
 
 let vendor: FakeVendor;
-let agent: FakeAgent;
+let agent: TestAgent;
 let bridge: BridgeDriver;
 
 beforeAll(async () => {
   vendor = await startFakeVendor({ vendor: 'uptimeobserver', keys: [KEY] });
-  agent = await startFakeAgent({ profiles: { fuzz: { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } });
+  agent = await startTestAgent({ profiles: { fuzz: { endpoint: vendor.url, auth: 'x-api-key', key: KEY } } });
   bridge = new BridgeDriver('fuzz', agent.socketPath);
   const answer = bridge.waitForId(1);
   await bridge.write(`${JSON.stringify(INITIALIZE)}\n${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
@@ -39,8 +41,8 @@ afterAll(async () => {
 type Expected = { id: string | number | null; code: -32700 | -32600 };
 
 const usableId = (value: unknown): string | number | null => {
-  const id = (value as { id?: unknown } | null)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
+  const id = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
 };
 
 /** What JSON-RPC says the bridge answers for one line, and which requests it forwards. */
