@@ -260,6 +260,17 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
         await options.openExternal(installLink);
         activity.record('info', profile, `Opened the ${client} install link for '${profile}'.`);
       },
+      addProject: async ({ dir }) => {
+        await clients.addProject(dir);
+        activity.record('info', null, `Added the project folder ${dir}: its Cursor and VS Code configs are listed now.`);
+        announceClients();
+        return clientList();
+      },
+      removeProject: async ({ dir }) => {
+        await clients.removeProject(dir);
+        announceClients();
+        return clientList();
+      },
     },
     migration: {
       scan: scanReport,

@@ -241,6 +241,10 @@ export const invokeContract = {
   /** Main builds the client's install link (cursor://, vscode:) for the profile and opens it;
    * the renderer never hands main a deep link to open (app:open-external refuses them). */
   'clients:open-install-link': { args: z.tuple([clientTargetSchema]), result: ok },
+  /** A project folder whose workspace configs (.cursor/mcp.json, .vscode/mcp.json) KeyBridge
+   * lists, scans and connects from now on; answers the new list of clients. */
+  'clients:add-project': { args: z.tuple([z.object({ dir: projectDirSchema })]), result: z.array(clientViewSchema) },
+  'clients:remove-project': { args: z.tuple([z.object({ dir: projectDirSchema })]), result: z.array(clientViewSchema) },
   'migration:scan': { args: none, result: scanReportSchema },
   'migration:migrate': { args: z.tuple([migrateInputSchema]), result: migrateResultSchema },
   'activity:sessions': { args: none, result: z.array(sessionViewSchema) },

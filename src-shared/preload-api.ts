@@ -36,6 +36,8 @@ export function buildKeyBridgeApi(invoke: Invoke, subscribe: Subscribe) {
       snippet: (input: InvokeArgs<'clients:snippet'>[0]) => invoke('clients:snippet', [input]),
       copySnippet: (input: InvokeArgs<'clients:copy-snippet'>[0]) => invoke('clients:copy-snippet', [input]),
       openInstallLink: (input: InvokeArgs<'clients:open-install-link'>[0]) => invoke('clients:open-install-link', [input]),
+      addProject: (dir: string) => invoke('clients:add-project', [{ dir }]),
+      removeProject: (dir: string) => invoke('clients:remove-project', [{ dir }]),
       onChanged: on('clients:changed'),
     },
     migration: {

@@ -38,6 +38,9 @@ export interface AppCore {
     copySnippet(input: Arg<'clients:copy-snippet'>): Promise<void>;
     /** Builds the client's install link for the profile in main and opens it. */
     openInstallLink(input: Arg<'clients:open-install-link'>): Promise<void>;
+    /** Adds a project folder (its Cursor and VS Code workspace configs); answers the new list. */
+    addProject(input: Arg<'clients:add-project'>): Answer<'clients:add-project'>;
+    removeProject(input: Arg<'clients:remove-project'>): Answer<'clients:remove-project'>;
   };
   migration: {
     scan(): Answer<'migration:scan'>;

@@ -55,6 +55,8 @@ export function createIpcHandlers(core: AppCore): IpcHandlers {
       await core.clients.openInstallLink(input);
       return done;
     },
+    'clients:add-project': (input) => core.clients.addProject(input),
+    'clients:remove-project': (input) => core.clients.removeProject(input),
     'migration:scan': () => core.migration.scan(),
     'migration:migrate': (input) => core.migration.migrate(input),
     'activity:sessions': () => core.activity.sessions(),

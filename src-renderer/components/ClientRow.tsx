@@ -104,6 +104,11 @@ export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: Client
           </button>
         </div>
       )}
+      {client.projectDir && (
+        <button type="button" className="link-button" disabled={busy} onClick={() => void run(() => unwrap(api().clients.removeProject(client.projectDir ?? '')))}>
+          Remove folder
+        </button>
+      )}
       <InlineError message={error} />
     </article>
   );

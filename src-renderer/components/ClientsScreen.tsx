@@ -1,8 +1,12 @@
-// Clients: each assistant, connected to profiles through the bridge.
+// Clients: each assistant, connected to profiles through the bridge, and the project folders
+// whose workspace configs (.cursor/mcp.json, .vscode/mcp.json) the user added.
+import { useState, type FormEvent } from 'react';
+import { api, unwrap } from '../api';
+import { useAction } from '../hooks/useAction';
 import type { ClientView } from '../../src-shared/ipc-contract';
 import type { Live } from '../hooks/useLive';
 import { ClientRow } from './ClientRow';
-import { EmptyState, ErrorState, Loading } from './States';
+import { EmptyState, ErrorState, InlineError, Loading } from './States';
 
 interface ClientsScreenProps {
   clients: Live<ClientView[]>;
@@ -13,6 +17,16 @@ interface ClientsScreenProps {
 }
 
 export function ClientsScreen({ clients, profiles, onRetry, onShowSnippet, onMigrate }: ClientsScreenProps) {
+  const [folder, setFolder] = useState('');
+  const adding = useAction();
+  const addFolder = (event: FormEvent) => {
+    event.preventDefault();
+    void adding.run(async () => {
+      await unwrap(api().clients.addProject(folder.trim()));
+      setFolder('');
+      onRetry();
+    });
+  };
   return (
     <section className="screen" aria-labelledby="clients-title">
       <header className="screen-header">
@@ -33,6 +47,17 @@ export function ClientsScreen({ clients, profiles, onRetry, onShowSnippet, onMig
           />
         ))}
       </div>
+      <form className="inline-form project-folder" onSubmit={addFolder}>
+        <label>
+          Project folder{' '}
+          <input value={folder} spellCheck={false} placeholder="/path/to/project" onChange={(event) => setFolder(event.target.value)} />
+        </label>
+        <button type="submit" disabled={adding.busy || folder.trim() === ''}>
+          Add folder
+        </button>
+        <span className="muted">KeyBridge then lists, scans and connects its .cursor/mcp.json and .vscode/mcp.json.</span>
+      </form>
+      <InlineError message={adding.error} />
     </section>
   );
 }

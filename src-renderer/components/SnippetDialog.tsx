@@ -18,21 +18,24 @@ export function SnippetDialog({ client, profile, onClose }: SnippetDialogProps) 
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
 
+  const { id, projectDir } = client;
+  const target = projectDir ? { client: id, projectDir } : { client: id };
+
   useEffect(() => {
     let live = true;
-    unwrap(api().clients.snippet({ client: client.id, profile })).then(
+    unwrap(api().clients.snippet(projectDir ? { client: id, projectDir, profile } : { client: id, profile })).then(
       (value) => live && setSnippet(value),
       (loadError: unknown) => live && setError(messageOf(loadError)),
     );
     return () => {
       live = false;
     };
-  }, [client.id, profile]);
+  }, [id, projectDir, profile]);
 
   const copy = async () => {
     setError(null);
     try {
-      await unwrap(api().clients.copySnippet({ client: client.id, profile }));
+      await unwrap(api().clients.copySnippet({ ...target, profile }));
       setCopied(true);
     } catch (copyError) {
       setError(messageOf(copyError));
@@ -42,7 +45,7 @@ export function SnippetDialog({ client, profile, onClose }: SnippetDialogProps) 
   const install = async () => {
     setError(null);
     try {
-      await unwrap(api().clients.openInstallLink({ client: client.id, profile }));
+      await unwrap(api().clients.openInstallLink({ ...target, profile }));
     } catch (installError) {
       setError(messageOf(installError));
     }

@@ -132,4 +132,39 @@ describe('Clients', () => {
     await user.click(await dialog.findByRole('button', { name: 'Install with a link' }));
     expect((await dialog.findByRole('alert')).textContent).toBe("There is no profile named 'mcp-claude'.");
   });
+
+  it('adds a project folder (main checks it) and removes it from its card', async () => {
+    let folders: string[] = [];
+    const project = (dir: string): ClientView[] => [
+      cursor({ id: 'cursor-project', projectDir: dir, label: 'Cursor (shop)', configPath: `${dir}/.cursor/mcp.json` }),
+      cursor({ id: 'vscode-project', projectDir: dir, label: 'VS Code (shop)', configPath: `${dir}/.vscode/mcp.json` }),
+    ];
+    main.answer('clients:list', () => ok([cursor(), ...folders.flatMap(project)]));
+    main.answer('clients:add-project', ([input]) => {
+      const { dir } = input as { dir: string };
+      if (!dir.startsWith('/')) return fail(`${dir} is not a folder on this computer.`);
+      folders = [dir];
+      return ok([cursor(), ...project(dir)]);
+    });
+    main.answer('clients:remove-project', () => {
+      folders = [];
+      return ok([cursor()]);
+    });
+    const { user } = await openClients();
+    await user.type(screen.getByLabelText('Project folder'), 'shop');
+    await user.click(screen.getByRole('button', { name: 'Add folder' }));
+    expect((await screen.findByText('shop is not a folder on this computer.')).getAttribute('role')).toBe('alert');
+    await user.clear(screen.getByLabelText('Project folder'));
+    await user.type(screen.getByLabelText('Project folder'), '/home/u/src/shop');
+    await user.click(screen.getByRole('button', { name: 'Add folder' }));
+    const card = within(await screen.findByRole('article', { name: 'VS Code (shop)' }));
+    expect(screen.getByRole('article', { name: 'Cursor (shop)' })).toBeTruthy();
+    expect(main.callsTo('clients:add-project')).toEqual([[{ dir: 'shop' }], [{ dir: '/home/u/src/shop' }]]);
+    await user.selectOptions(card.getByLabelText('Profile'), 'mcp-cursor');
+    main.answer('clients:connect', () => ok(project('/home/u/src/shop')[1]!));
+    await user.click(card.getByRole('button', { name: 'Connect' }));
+    expect(main.callsTo('clients:connect')).toEqual([[{ client: 'vscode-project', projectDir: '/home/u/src/shop', profile: 'mcp-cursor' }]]);
+    await user.click(card.getByRole('button', { name: 'Remove folder' }));
+    expect(main.callsTo('clients:remove-project')).toEqual([[{ dir: '/home/u/src/shop' }]]);
+  });
 });
