@@ -4,6 +4,8 @@
 // returns holds raw keys and must never leave the clients module (see migration.ts).
 import { z } from 'zod';
 import type { AuthStyle } from '../../src-shared/endpoint';
+import { maskKey } from '../../src-shared/key-format';
+import { redact } from '../../src-shared/redact';
 
 export interface RawFinding {
   entryName: string;
@@ -106,6 +108,11 @@ export function scanEntry(entryName: string, value: unknown): RawFinding[] {
     if (typeof v !== 'string') continue;
     const use = headerOfEnv.get(name);
     add(`env.${name}`, ['env', name], use ? keyInHeader(use.name, use.template.replace(use.ref, () => v)) : keyInValue(v));
+  }
+  // The command line is shown to the user: never with a key in it (`--api-key uo_…`).
+  if (local) {
+    const shown = redact(found.reduce((line, f) => line.split(f.key).join(maskKey(f.key)), local));
+    for (const f of found) f.local = shown;
   }
   return found;
 }

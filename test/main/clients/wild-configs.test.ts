@@ -465,6 +465,14 @@ for (const platform of ['linux', 'darwin'] as const) {
       expect(stored()).toEqual([{ name: 'uptime', fingerprint: keyFingerprint(UO_KEY) }]);
     });
 
+    it('9. a local server with its key on the command line is named with the key masked', async () => {
+      const { home, service } = await rig(platform);
+      await home.writeConfig({ id: 'windsurf' }, json({ mcpServers: { uo: { command: 'uptimeobserver-mcp', args: ['--api-key', UO_KEY] } } }));
+      const finding = await findingIn(service, { id: 'windsurf' });
+      expect(finding).toMatchObject({ where: 'args[1]', local: `uptimeobserver-mcp --api-key uo_…${UO_KEY.slice(-4)}` });
+      expect(JSON.stringify(scanReportView({ findings: [finding], errors: [] }))).not.toContain(UO_KEY);
+    });
+
     // ---- 10 -----------------------------------------------------------------------------------
     it('10. backups made by Connect that hold a plaintext key are counted, named to the user, and scrubbed when it moves', async () => {
       const { home, service, bytes } = await rig(platform);
