@@ -105,18 +105,20 @@ export interface WriteOptions {
   privateBackupDir?: string | null;
 }
 
-/** The name prefix of a file's backups in the private folder: its name plus a hash of its
- * full path, so two `mcp.json` never share backups. */
-function privatePrefix(file: string): string {
-  return `${path.basename(file)}.${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 8)}${BACKUP_MARK}`;
+/** The folder for one file's backups inside the private folder: the file's folder name plus
+ * a hash of its full path (`.cursor-1a2b3c4d`), so two `mcp.json` never share backups. */
+function privateFolderFor(file: string, privateBackupDir: string): string {
+  const hash = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 8);
+  const parent = path.basename(path.dirname(path.resolve(file))).replace(/[^A-Za-z0-9._-]+/g, '_') || 'root';
+  return path.join(privateBackupDir, `${parent}-${hash}`);
 }
 
 /** The backups of a file (next to it and in the private folder), oldest first. */
 export async function listBackups(file: string, privateBackupDir?: string | null): Promise<string[]> {
-  const places = [{ dir: path.dirname(file), prefix: `${path.basename(file)}${BACKUP_MARK}` }];
-  if (privateBackupDir) places.push({ dir: privateBackupDir, prefix: privatePrefix(file) });
+  const prefix = `${path.basename(file)}${BACKUP_MARK}`;
+  const dirs = [path.dirname(file), ...(privateBackupDir ? [privateFolderFor(file, privateBackupDir)] : [])];
   const found: { at: string; stamp: string }[] = [];
-  for (const { dir, prefix } of places) {
+  for (const dir of dirs) {
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names) if (name.startsWith(prefix)) found.push({ at: path.join(dir, name), stamp: name.slice(prefix.length) });
   }
@@ -141,9 +143,10 @@ async function backupPlace(file: string, fileMode: number, options: WriteOptions
   const folderMode = (await stat(path.dirname(file))).mode;
   if (!folderMoreOpen(folderMode, fileMode)) return `${file}${BACKUP_MARK}`;
   if (!options.privateBackupDir) return null;
-  await mkdir(options.privateBackupDir, { recursive: true, mode: 0o700 });
-  await chmod(options.privateBackupDir, 0o700);
-  return path.join(options.privateBackupDir, privatePrefix(file));
+  const folder = privateFolderFor(file, options.privateBackupDir);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  for (const dir of [options.privateBackupDir, folder]) await chmod(dir, 0o700);
+  return path.join(folder, `${path.basename(file)}${BACKUP_MARK}`);
 }
 
 /** Copies the file (same mode) next to it, or to the private folder when its own folder is

@@ -498,8 +498,10 @@ for (const platform of ['linux', 'darwin'] as const) {
       await chmod(home.dir, 0o755); // HOME as most systems make it: others may enter it
       const { backupPath } = await service.install({ id: 'claude-code' }, 'uptime');
       expect(backupPath).not.toBeNull();
-      expect(path.dirname(backupPath!)).toBe(path.join(home.dir, '.keybridge', 'backups'));
+      expect(path.dirname(path.dirname(backupPath!))).toBe(path.join(home.dir, '.keybridge', 'backups'));
+      expect(path.basename(backupPath!)).toMatch(/^\.claude\.json\.keybridge-backup-\d{8}T\d{9}Z$/);
       expect((await stat(path.dirname(backupPath!))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.join(home.dir, '.keybridge', 'backups'))).mode & 0o777).toBe(0o700);
       expect((await stat(backupPath!)).mode & 0o777).toBe(0o600);
       expect(await bytes(backupPath!)).toBe(text);
       expect((await listBackups(claudeCode.configPath)).length).toBe(0); // nothing beside the file
