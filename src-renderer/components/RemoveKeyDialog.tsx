@@ -29,7 +29,7 @@ export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: R
   const remove = () =>
     run(async () => {
       // Entries first: if a config cannot be written, the key is still there and nothing is lost.
-      if (disconnect) for (const client of clientsUsing) await unwrap(api().clients.disconnect({ client: client.id, profile: profile.name }));
+      if (disconnect) for (const client of clientsUsing) await unwrap(api().clients.disconnect({ client: client.id, ...(client.projectDir ? { projectDir: client.projectDir } : {}), profile: profile.name }));
       await unwrap(api().profiles.remove(profile.name));
       onRemoved();
     });

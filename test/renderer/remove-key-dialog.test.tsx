@@ -90,4 +90,20 @@ describe('Remove key', () => {
     await user.click(dialog.getByRole('button', { name: 'Remove key' }));
     expect((await dialog.findByRole('alert')).textContent).toBe('The store could not be written.');
   });
+
+  it("takes the entry out of a project folder's workspace config too (the folder goes with the request)", async () => {
+    main.answer('profiles:list', () => ok([profileView({ name: 'shop' })]));
+    const card = { id: 'vscode-project', projectDir: '/home/u/src/shop', label: 'VS Code (shop)', configPath: '/home/u/src/shop/.vscode/mcp.json', state: 'connected', profiles: ['shop'], plaintextKeys: 0, plaintextBackups: 0, error: null, problems: [] };
+    main.answer('clients:list', () => ok([card]));
+    main.answer('clients:disconnect', () => ok({ ...card, state: 'not-connected', profiles: [] }));
+    main.answer('profiles:remove', () => ok({}));
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Remove…' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Remove shop?' }));
+    await user.click(dialog.getByRole('button', { name: 'Remove key' }));
+    await waitFor(() => expect(main.callsTo('profiles:remove')).toEqual([['shop']]));
+    expect(main.callsTo('clients:disconnect')).toEqual([[{ client: 'vscode-project', projectDir: '/home/u/src/shop', profile: 'shop' }]]);
+  });
 });
+
