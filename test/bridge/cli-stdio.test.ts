@@ -3,6 +3,11 @@
 // (DELETE), and the bridge exits 0.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION, encodeFrame } from '../../src-shared/agent-protocol';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { startTestAgent, type TestAgent, type TestAgentOptions } from '../support/test-agent';
 import { INITIALIZE, bridgePath, spawnBridge, type RawBridge } from '../support/bridge-process';
@@ -166,6 +171,26 @@ describe('ending', () => {
     expect(answer).toMatchObject({ error: { code: -32000, message: expect.stringContaining('before the assistant closed the connection') } });
     expect(vendor!.requests.some((r) => r.method === 'DELETE')).toBe(true);
   });
+
+  it('stdin EOF with an agent that never closes: the bridge answers what is outstanding itself and exits 0 (8 s bound)', async () => {
+    // A stand-in agent that says ready, then neither answers nor closes.
+    const dir = await mkdtemp(join(tmpdir(), 'kb-mute-'));
+    const sockets: Socket[] = [];
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      sockets.push(socket);
+      socket.once('data', () => socket.write(encodeFrame({ type: 'ready', v: PROTOCOL_VERSION, profile: 'mcp-claude' })));
+    });
+    await new Promise<void>((resolve) => server.listen(join(dir, 'agent.sock'), resolve));
+    stopAfterTest({ close: () => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => void rm(dir, { recursive: true, force: true }).then(resolve)))) });
+    bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: join(dir, 'agent.sock') }));
+    bridge.send(INITIALIZE);
+    await until(() => bridge!.stderr().includes("ready for 'mcp-claude'"), 'ready');
+    const started = Date.now();
+    bridge.child.stdin.end();
+    expect(await bridge.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(9500);
+    expect(JSON.parse(bridge.lines[0]!)).toMatchObject({ id: 1, error: { code: -32001, message: 'No answer before the assistant closed the connection.' } });
+  }, 15_000);
 
   it('EOF before any session: exit 0 at once', async () => {
     agent = stopAfterTest(await startTestAgent({ profiles: {} }));

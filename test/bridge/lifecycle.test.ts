@@ -273,8 +273,10 @@ describe('the agent goes away mid-session', () => {
     const { agent, bridge } = await serving();
     expect(await echo(bridge, 'a')).toBe('a');
     await agent.stop();
-    const waiting = echo(bridge, 'held');
+    // Once the bridge knows (a request written just before that is 'in flight' and told to retry).
     await until(() => bridge.stderr().includes('connection lost'), 'the bridge noticing');
+    const waiting = echo(bridge, 'held');
+    await until(() => bridge.stderr().includes('cannot connect'), 'the bridge trying to reconnect');
     await agent.restart();
     expect(await waiting).toBe('held');
   });
