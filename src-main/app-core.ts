@@ -11,6 +11,7 @@ import { APPROVAL_TOKEN_ENV } from '../src-shared/agent-protocol';
 import type { ClientView, ScanReport, SessionView, Settings, TestConnectionResult } from '../src-shared/ipc-contract';
 import type { ProfileView } from '../src-shared/profile';
 import { ClientsService, clientViewOf, launcherPath, scanReportView, vaultMigrationTarget, writeLauncher } from './clients';
+import { removeRetiredCodeCache } from './clients/retired-cache';
 import { redact, type Redactor } from '../src-shared/redact';
 import { createActivityLog } from './core/activity-log';
 import { startAgent, type Agent } from './agent';
@@ -318,6 +319,7 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
       started = true;
       await securePrivateFolders(options.homeDir, options.platform);
       await writeLauncher(launcherInputs);
+      await removeRetiredCodeCache(options.homeDir, log);
       // The OS is the truth for launch at login; the stored setting mirrors it.
       const atLogin = await options.loginItem.isEnabled();
       if (vault.settings.get().launchAtLogin !== atLogin) vault.settings.update({ launchAtLogin: atLogin });
@@ -347,6 +349,8 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
         policy: async (request) => ((await approval(request)) ? 'allow' : 'deny'),
         now: () => clock.now(),
         onActivity: (event) => activity.record(event.level, event.profile, event.message),
+        // Upstream diagnostics go to the app's log (redacted there with every key the vault holds).
+        log: { warn: (m) => log('warn', m), info: (m) => log('info', m), debug: () => undefined, debugEnabled: false },
       });
       const running = agent;
       unsubscribes.push(
