@@ -178,18 +178,24 @@ export async function backupsHolding(file: string, secret: string, privateBackup
 }
 
 /** Replaces `secret` with `placeholder` in every backup of the file: a key moved into the
- * vault must not stay behind in a copy of the assistant's config. Returns how many changed. */
-export function scrubBackups(file: string, secret: string, placeholder: string, privateBackupDir?: string | null): Promise<number> {
+ * vault must not stay behind in a copy of the assistant's config. Answers how many copies were
+ * scrubbed and the ones that could not be (they are named to the user). */
+export function scrubBackups(file: string, secret: string, placeholder: string, privateBackupDir?: string | null): Promise<{ scrubbed: number; failed: string[] }> {
   return serialized(file, async () => {
     let scrubbed = 0;
+    const failed: string[] = [];
     for (const copy of await listBackups(file, privateBackupDir)) {
-      const text = await readFile(copy, 'utf8');
-      if (!text.includes(secret)) continue;
-      const mode = (await stat(copy)).mode & 0o7777;
-      await writeFileAtomic(copy, text.split(secret).join(placeholder), { mode, encoding: 'utf8' });
-      scrubbed++;
+      try {
+        const text = await readFile(copy, 'utf8');
+        if (!text.includes(secret)) continue;
+        const mode = (await stat(copy)).mode & 0o7777;
+        await writeFileAtomic(copy, text.split(secret).join(placeholder), { mode, encoding: 'utf8' });
+        scrubbed++;
+      } catch {
+        failed.push(copy);
+      }
     }
-    return scrubbed;
+    return { scrubbed, failed };
   });
 }
 

@@ -137,7 +137,7 @@ function located(blocks: { block: ServerBlock; servers: Record<string, unknown> 
   return blocks.flatMap(({ block, servers }) => Object.entries(servers).flatMap(([name, value]) => scanEntry(name, value).map((raw) => ({ block, raw }))));
 }
 
-function describe(target: ClientTarget, { block, raw }: Located, vault: MigrationTarget, backups: number): KeyFinding {
+function describeFinding(target: ClientTarget, { block, raw }: Located, vault: MigrationTarget, backups: number): KeyFinding {
   const vendor = detectVendor(raw.key) ?? 'custom';
   const endpoint = raw.endpoint ?? VENDORS[vendor].defaultEndpoint;
   const valid = endpoint !== null && endpointSchema.safeParse(endpoint).success;
@@ -175,7 +175,7 @@ export async function scanClient(target: ClientTarget, vault: MigrationTarget): 
     problems.push(...read.problems);
     for (const hit of located(read.blocks)) {
       const backups = (await backupsHolding(read.file.configPath, hit.raw.key, target.backupDir)).length;
-      findings.push(describe(target, hit, vault, backups));
+      findings.push(describeFinding(target, hit, vault, backups));
     }
   }
   return { findings, problems };
@@ -230,7 +230,7 @@ export async function migrate(
     if (!chosen) throw new FindingGoneError(configPath);
     const key = chosen.raw.key;
     holders = all.filter((hit) => hit.raw.key === key);
-    const finding = describe(target, chosen, vault, 0);
+    const finding = describeFinding(target, chosen, vault, 0);
     let out = text;
     if (action === 'keep-local') {
       if (!finding.keepLocalPossible) {
@@ -329,11 +329,13 @@ export async function migrate(
   const key = movedKey as string | null;
   if (!key) throw new FindingGoneError(configPath);
   const placeholder = action === 'keep-local' ? `<moved to ${target.label}'s secret storage (input ${inputId})>` : `<moved to KeyBridge profile ${profile ?? ''}>`;
-  const scrubbedBackups = await scrubBackups(configPath, key, placeholder, target.backupDir);
+  const { scrubbed: scrubbedBackups, failed } = await scrubBackups(configPath, key, placeholder, target.backupDir);
   const list = entries.map((e) => `'${e}'`).join(', ');
   // The backup just made is always scrubbed; the user wants to hear about the earlier ones.
   const earlier = scrubbedBackups - (outcome.backupPath ? 1 : 0);
-  const scrubbed = earlier > 0 ? ` It was also removed from ${plural(earlier, 'an earlier backup', '# earlier backups')} of the file.` : '';
+  const removedFrom = earlier > 0 ? ` It was also removed from ${plural(earlier, 'an earlier backup', '# earlier backups')} of the file.` : '';
+  const stuck = failed.length > 0 ? ` KeyBridge could not remove it from ${failed.join(', ')}: delete ${failed.length === 1 ? 'that backup' : 'those backups'} yourself.` : '';
+  const scrubbed = removedFrom + stuck;
   const message =
     action === 'move'
       ? `Moved into KeyBridge as ${profile ?? ''}. ${list} now ${entries.length === 1 ? 'starts' : 'start'} the bridge.${scrubbed}`

@@ -490,6 +490,17 @@ for (const platform of ['linux', 'darwin'] as const) {
       expect(clientViewOf(await service.status({ id: 'cursor' }))).toMatchObject({ plaintextKeys: 0, plaintextBackups: 0 });
     });
 
+    it('10. a backup KeyBridge cannot rewrite is named to the user; the move itself stands', async () => {
+      const { home, service, bytes, stored } = await rig(platform);
+      const cursor = await home.writeConfig({ id: 'cursor' }, json({ mcpServers: { uptime: remote(UO_KEY) } }));
+      const { backupPath } = await service.install({ id: 'cursor' }, 'other');
+      await chmod(backupPath!, 0o000);
+      const moved = await asUser(home.dir, async () => service.migrate((await findingIn(service, { id: 'cursor' })).id, { profile: 'uptime' }));
+      expect(moved.message).toBe(`Moved into KeyBridge as uptime. 'uptime' now starts the bridge. KeyBridge could not remove it from ${backupPath}: delete that backup yourself.`);
+      expect(stored()).toEqual([{ name: 'uptime', fingerprint: keyFingerprint(UO_KEY) }]);
+      expect(await bytes(cursor.configPath)).not.toContain(UO_KEY);
+    });
+
     it('10. a file in a folder more open than itself is backed up to ~/.keybridge/backups (0700), never beside it', async () => {
       const { home, service, bytes } = await rig(platform);
       const text = json({ numStartups: 3, mcpServers: {} });
