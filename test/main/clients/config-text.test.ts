@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { ConfigParseError, editEntry, lineAndColumn, parseConfig } from '../../../src-main/clients/config-text';
+import { appendToArray, ConfigParseError, editEntry, lineAndColumn, parseConfig, replaceInString, serversAt } from '../../../src-main/clients/config-text';
 
 const ENTRY = { command: '/home/u/.keybridge/bin/keybridge-bridge', args: ['--profile', 'p1'] };
 
@@ -73,4 +73,38 @@ describe('JSONC edits', () => {
     expect(() => parseConfig('/x/mcp.json', '[1]')).toThrow(ConfigParseError);
     expect(parseConfig('/x/mcp.json', '  ').root).toEqual({});
   });
+
+  it('reads past a UTF-8 BOM and keeps it; positions count from after it', () => {
+    const text = '\uFEFF{\r\n  "mcpServers": {}\r\n}\r\n';
+    expect(parseConfig('/x', text).root).toEqual({ mcpServers: {} });
+    expect(editEntry(text, 'mcpServers', 'kb', { x: 1 })).toBe('\uFEFF{\r\n  "mcpServers": {\r\n    "kb": {\r\n      "x": 1\r\n    }\r\n  }\r\n}\r\n');
+    expect(() => parseConfig('/x', '\uFEFF{\n  "a" 1\n}')).toThrow('/x:2:7: a colon was expected');
+  });
+
+  it('servers at a nested path: null is none, anything else is reported where it is', () => {
+    const doc = parseConfig('/x', '{\n  "projects": {\n    "/p": { "mcpServers": null },\n    "/q": { "mcpServers": "no" }\n  }\n}');
+    expect(serversAt(doc, ['projects', '/p', 'mcpServers'])).toEqual({});
+    expect(serversAt(doc, ['projects', '/none', 'mcpServers'])).toEqual({});
+    expect(() => serversAt(doc, ['projects', '/q', 'mcpServers'])).toThrow('/x:4:27: "mcpServers" must be an object of servers, but it is a string');
+  });
+
+  it('sets an entry at a nested path, creating what is missing and replacing a null', () => {
+    expect(parse(editEntry('{"mcp": null}', ['mcp', 'servers'], 'kb', { x: 1 }))).toEqual({ mcp: { servers: { kb: { x: 1 } } } });
+    expect(editEntry('{\n  "a": 1,\n  "mcpServers": null\n}\n', 'mcpServers', 'kb', 1)).toBe('{\n  "a": 1,\n  "mcpServers": {\n    "kb": 1\n  }\n}\n');
+    expect(editEntry('{"mcpServers": null}', 'mcpServers', 'kb', undefined)).toBe('{"mcpServers": null}');
+  });
+
+  it('appends to a list in its own style, or creates it', () => {
+    expect(appendToArray('{"inputs":[{"id":"a"}]}', ['inputs'], { id: 'b' })).toBe('{"inputs":[{"id":"a"},{"id":"b"}]}');
+    expect(appendToArray('{\n  "inputs": [\n    1,\n  ]\n}', ['inputs'], 2)).toBe('{\n  "inputs": [\n    1,\n    2,\n  ]\n}');
+    expect(appendToArray('{\n  "inputs": [\n    1\n  ]\n}', ['inputs'], 2)).toBe('{\n  "inputs": [\n    1,\n    2\n  ]\n}');
+    expect(parse(appendToArray('{\n  "servers": {}\n}', ['inputs'], 1))).toEqual({ servers: {}, inputs: [1] });
+    expect(parse(appendToArray('{"mcp": {"inputs": []}}', ['mcp', 'inputs'], 1))).toEqual({ mcp: { inputs: [1] } });
+  });
+
+  it('replaces a piece of one string and nothing else', () => {
+    const text = '{ "a": { "args": ["x", "Bearer k1"] }, "b": "k1" }';
+    expect(replaceInString(text, ['a', 'args', 1], 'k1', '${input:k}')).toBe('{ "a": { "args": ["x", "Bearer ${input:k}"] }, "b": "k1" }');
+  });
 });
+
