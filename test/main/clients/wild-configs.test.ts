@@ -184,6 +184,25 @@ for (const platform of ['linux', 'darwin'] as const) {
       expect(await bytes(cursor.configPath)).toBe(json({ mcpServers: { other: remote(UO_KEY_2) } }));
     });
 
+    // Only root can give the user a file owned by someone else.
+    it.runIf(RUNNING_AS_ROOT)('2. a root-owned but readable ~/.claude.json is listed and scanned; Connect and the move are refused with why', async () => {
+      const { home, service, bytes, stored } = await rig(platform);
+      const text = json({ mcpServers: { uptime: { type: 'http', ...remote(UO_KEY) } } });
+      const claudeCode = await home.writeConfig({ id: 'claude-code' }, text);
+      await chmod(claudeCode.configPath, 0o644);
+      const keepRoot = [claudeCode.configPath];
+      const status = await asUser(home.dir, () => service.status({ id: 'claude-code' }), keepRoot);
+      expect(status).toMatchObject({ state: 'not-connected', plaintextKeys: 1, error: null });
+      const reason = `KeyBridge did not change ${claudeCode.configPath}: you may not write the file (permission denied (EACCES)); it may belong to another user. Nothing was changed.`;
+      expect((await asUser(home.dir, () => failure(service.install({ id: 'claude-code' }, 'uptime')), keepRoot)).message).toBe(reason);
+      const finding = await findingIn(service, { id: 'claude-code' });
+      expect((await asUser(home.dir, () => failure(service.migrate(finding.id, { profile: 'uptime' })), keepRoot)).message).toBe(
+        `${reason} The key is still in the file, and KeyBridge did not keep it. Fix that and try again.`,
+      );
+      expect(await bytes(claudeCode.configPath)).toBe(text);
+      expect(stored()).toEqual([]);
+    });
+
     // ---- 3 ------------------------------------------------------------------------------------
     it('3. a UTF-8 BOM file (CRLF, as Windows editors save it) is read, its key moved, and keeps its BOM', async () => {
       const { home, service, bytes, stored } = await rig(platform);
