@@ -263,8 +263,10 @@ export class ClientsService extends EventEmitter<Events> {
       this.last.set(this.key(ref), status);
       if (!before || !sameJson(before, status)) this.emit('status', status);
       if (origin === 'watch' && before && status.state !== 'error') {
-        const still = new Set([...status.connected, ...status.changed].map((e) => e.entryName));
-        for (const gone of before.connected.filter((e) => !still.has(e.entryName))) {
+        // The same entry name may be in two blocks (the main one and a project's).
+        const where = (e: { entryName: string; scope?: string }) => `${e.scope ?? ''}\0${e.entryName}`;
+        const still = new Set([...status.connected, ...status.changed].map(where));
+        for (const gone of before.connected.filter((e) => !still.has(where(e)))) {
           if (this.removing.has(`${target.configPath}\0${gone.profile}`)) continue;
           this.emit('entry-removed', { client: target.id, ref, label: target.label, configPath: target.configPath, ...gone });
         }
