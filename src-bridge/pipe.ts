@@ -71,7 +71,7 @@ export class Pipe {
   }
 
   start(): void {
-    this.link.connect();
+    this.connect();
   }
 
   /** A response from the agent went out to the assistant. */
@@ -119,7 +119,8 @@ export class Pipe {
   }
 
   private onConnected(): void {
-    this.helloSent = false;
+    // The assistant's initialize may have come first and said hello on this connection already.
+    if (this.helloSent) return;
     if (this.setup.clientName !== null || this.everReady) return this.sayHello();
     this.nameTimer = setTimeout(() => this.sayHello(), this.t.nameWaitMs);
   }
@@ -188,6 +189,15 @@ export class Pipe {
   private reconnectNow(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.connect();
+  }
+
+  /** A new connection: it has had no hello yet. */
+  private connect(): void {
+    if (this.link.busy) return;
+    this.helloSent = false;
+    if (this.nameTimer) clearTimeout(this.nameTimer);
+    this.nameTimer = null;
     this.link.connect();
   }
 
@@ -197,7 +207,7 @@ export class Pipe {
     if (this.held.length === 0 && !this.everReady && !this.launched) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.link.connect();
+      this.connect();
     }, this.retryMs);
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, this.t.retryMaxMs);
