@@ -311,7 +311,7 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
         if (!isAllowedExternalUrl(url)) throw new Error('KeyBridge opens only https links to the vendors’ sites and the MCP docs.');
         await options.openExternal(url);
       },
-      navigate: (target) => hub.emit('ui:navigate', target),
+      navigate: (target) => hub.emit('app:navigate', target),
     },
     on: hub.on,
     async start() {
@@ -356,7 +356,7 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
       unsubscribes.push(
         running.subscribe((sessions) => {
           onSessions(sessions);
-          hub.emit('activity:changed', sessions);
+          hub.emit('activity:sessions-changed', sessions);
         }),
       );
       await clients.watch();

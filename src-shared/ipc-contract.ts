@@ -205,10 +205,15 @@ export type KeySource = z.infer<typeof keySourceSchema>;
 const addArgsSchema = addProfileInputSchema.omit({ key: true }).extend({ key: keySourceSchema });
 
 // ---- invoke channels (renderer → main → result) --------------------------------------------
+// The one place the window's API is written down. A channel is `<domain>:<action>`; the
+// preload API (`window.keybridge.<domain>.<action>`), the app core's type and the handler
+// table are all derived from these entries (src-shared/preload-api.ts, src-main/core/types.ts,
+// src-main/ipc/handlers.ts): a new action is one entry here and one implementation in main.
 
 const none = z.tuple([]);
 const byName = z.tuple([profileNameSchema]);
-const ok = z.object({});
+/** An action that answers nothing but success. */
+const ok = z.void();
 
 export const invokeContract = {
   'profiles:list': { args: none, result: z.array(profileViewSchema) },
@@ -272,12 +277,12 @@ export type InvokeResult<T> = { ok: true; value: T } | { ok: false; error: strin
 export const eventContract = {
   'profiles:changed': z.array(profileViewSchema),
   'clients:changed': z.array(clientViewSchema),
-  'activity:changed': z.array(sessionViewSchema),
+  'activity:sessions-changed': z.array(sessionViewSchema),
   'activity:event': activityEventSchema,
   'settings:changed': settingsSchema,
   'notices:changed': z.array(noticeSchema),
   /** The tray asked the window to show a screen (e.g. "Add key…", "Rotate <profile>…"). */
-  'ui:navigate': z.object({ screen: z.enum(['keys', 'clients', 'activity', 'settings']), action: z.enum(['add-key', 'rotate']).nullable(), profile: z.nullable(profileNameSchema) }),
+  'app:navigate': z.object({ screen: z.enum(['keys', 'clients', 'activity', 'settings']), action: z.enum(['add-key', 'rotate']).nullable(), profile: z.nullable(profileNameSchema) }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventChannel = keyof typeof eventContract;
@@ -285,3 +290,17 @@ export type EventPayload<C extends EventChannel> = z.infer<(typeof eventContract
 
 export const INVOKE_CHANNELS = Object.keys(invokeContract) as InvokeChannel[];
 export const EVENT_CHANNELS = Object.keys(eventContract) as EventChannel[];
+
+// ---- the nested names, derived: 'profiles:verify-all' is profiles.verifyAll ----------------
+
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+export type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
+export type ActionOf<C extends string> = C extends `${string}:${infer A}` ? Camel<A> : never;
+/** Every domain with at least one channel. */
+export type Domain = DomainOf<InvokeChannel | EventChannel>;
+
+/** The runtime twin of ActionOf: the nested name of a channel. */
+export function splitChannel(channel: string): { domain: string; action: string } {
+  const at = channel.indexOf(':');
+  return { domain: channel.slice(0, at), action: channel.slice(at + 1).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) };
+}

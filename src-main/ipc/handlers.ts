@@ -1,4 +1,5 @@
-// The IPC handler table in plain Node: one function per invoke channel of the contract, and
+// The IPC handler table in plain Node: one function per invoke channel of the contract (derived
+// from it, so a channel without an implementation fails at start and in the type check), and
 // the invoker that every transport calls (Electron's ipcMain in src-main/shell, the renderer's
 // test harness in Chromium). The invoker owns the boundary: it refuses unknown channels,
 // parses arguments with the contract, parses the result again (zod strips any field the
@@ -7,8 +8,10 @@
 import type { z } from 'zod';
 import {
   EVENT_CHANNELS,
+  INVOKE_CHANNELS,
   eventContract,
   invokeContract,
+  splitChannel,
   type EventChannel,
   type EventPayload,
   type InvokeArgs,
@@ -18,67 +21,24 @@ import {
 } from '../../src-shared/ipc-contract';
 import type { Invoke } from '../../src-shared/preload-api';
 import { redact } from '../../src-shared/redact';
-import type { AppCore, ChannelValue, ParsedArgs } from '../core/types';
+import type { AppCore, ChannelValue, CoreCalls, ParsedArgs } from '../core/types';
 
-export type IpcHandler<C extends InvokeChannel> = (...args: Extract<ParsedArgs<C>, readonly unknown[]>) => Promise<ChannelValue<C>>;
+export type IpcHandler<C extends InvokeChannel> = (...args: ParsedArgs<C>) => Promise<ChannelValue<C>>;
 export type IpcHandlers = { readonly [C in InvokeChannel]: IpcHandler<C> };
 export type Invoker = (channel: string, rawArgs: unknown) => Promise<InvokeResult<unknown>>;
 
-const done = {};
-
-export function createIpcHandlers(core: AppCore): IpcHandlers {
-  return {
-    'profiles:list': () => core.profiles.list(),
-    'profiles:add': (input) => core.profiles.add(input),
-    'profiles:update': (input) => core.profiles.update(input),
-    'profiles:verify': (name) => core.profiles.verify(name),
-    'profiles:verify-all': () => core.profiles.verifyAll(),
-    'profiles:rotate': (input) => core.profiles.rotate(input),
-    'profiles:rollback': (name) => core.profiles.rollback(name),
-    'profiles:confirm-revoked': (name) => core.profiles.confirmRevoked(name),
-    'profiles:set-paused': (input) => core.profiles.setPaused(input),
-    'profiles:remove': async (name) => {
-      await core.profiles.remove(name);
-      return done;
-    },
-    'profiles:test-connection': (name) => core.profiles.testConnection(name),
-    'clipboard:paste-key': () => core.clipboard.pasteKey(),
-    'clients:list': () => core.clients.list(),
-    'clients:connect': (input) => core.clients.connect(input),
-    'clients:disconnect': (input) => core.clients.disconnect(input),
-    'clients:snippet': (input) => core.clients.snippet(input),
-    'clients:copy-snippet': async (input) => {
-      await core.clients.copySnippet(input);
-      return done;
-    },
-    'clients:open-install-link': async (input) => {
-      await core.clients.openInstallLink(input);
-      return done;
-    },
-    'clients:add-project': (input) => core.clients.addProject(input),
-    'clients:remove-project': (input) => core.clients.removeProject(input),
-    'migration:scan': () => core.migration.scan(),
-    'migration:migrate': (input) => core.migration.migrate(input),
-    'activity:sessions': () => core.activity.sessions(),
-    'activity:events': () => core.activity.events(),
-    'settings:get': () => core.settings.get(),
-    'settings:update': (patch) => core.settings.update(patch),
-    'settings:storage': () => core.settings.storage(),
-    'decisions:list': () => core.decisions.list(),
-    'decisions:revoke': async (input) => {
-      await core.decisions.revoke(input);
-      return done;
-    },
-    'notices:list': () => core.notices.list(),
-    'notices:dismiss': async (id) => {
-      await core.notices.dismiss(id);
-      return done;
-    },
-    'app:open-external': async (url) => {
-      await core.app.openExternal(url);
-      return done;
-    },
-  };
+/** One handler per channel: 'profiles:verify-all' calls core.profiles.verifyAll. */
+export function createIpcHandlers(core: CoreCalls): IpcHandlers {
+  const table: Record<string, (...args: readonly unknown[]) => Promise<unknown>> = {};
+  for (const channel of INVOKE_CHANNELS) {
+    const { domain, action } = splitChannel(channel);
+    const group = (core as unknown as Record<string, Record<string, (...args: readonly unknown[]) => Promise<unknown>>>)[domain];
+    const method = group?.[action];
+    // The core's type is derived from the same contract, so this holds unless a cast hid a gap.
+    if (!method) throw new Error(`The app core has no ${domain}.${action} for ${channel}.`);
+    table[channel] = (...args) => method.call(group, ...args);
+  }
+  return table as unknown as IpcHandlers;
 }
 
 export function isInvokeChannel(channel: unknown): channel is InvokeChannel {

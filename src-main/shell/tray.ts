@@ -86,7 +86,7 @@ export async function createTray(deps: TrayDeps): Promise<TrayController> {
       render();
       refreshStorage();
     }),
-    core.on('activity:changed', (next) => {
+    core.on('activity:sessions-changed', (next) => {
       sessions = next;
       render();
     }),

@@ -1,5 +1,5 @@
 // The settings window: navigation, the notices banner, the four screens, and the dialogs
-// (opened from the screens or by the tray through ui:navigate).
+// (opened from the screens or by the tray through app:navigate).
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useLive } from '../hooks/useLive';

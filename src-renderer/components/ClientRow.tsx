@@ -105,7 +105,7 @@ export function ClientRow({ client, profiles, onShowSnippet, onMigrate }: Client
         </div>
       )}
       {client.projectDir && (
-        <button type="button" className="link-button" disabled={busy} onClick={() => void run(() => unwrap(api().clients.removeProject(client.projectDir ?? '')))}>
+        <button type="button" className="link-button" disabled={busy} onClick={() => void run(() => unwrap(api().clients.removeProject({ dir: client.projectDir ?? '' })))}>
           Remove folder
         </button>
       )}

@@ -22,7 +22,7 @@ export function ClientsScreen({ clients, profiles, onRetry, onShowSnippet, onMig
   const addFolder = (event: FormEvent) => {
     event.preventDefault();
     void adding.run(async () => {
-      await unwrap(api().clients.addProject(folder.trim()));
+      await unwrap(api().clients.addProject({ dir: folder.trim() }));
       setFolder('');
       onRetry();
     });

@@ -249,7 +249,7 @@ describe('settings window in Chromium', () => {
 
     // ---- rotate the UptimeMonitoring key: live countdown, then roll back ---------------------------
     monitoring.rotate(UM_KEY, UM_NEW_KEY); // the user created the new key in the vendor's dashboard
-    // Opened the way the tray's "Rotate ci-prod…" does: main emits ui:navigate.
+    // Opened the way the tray's "Rotate ci-prod…" does: main emits app:navigate.
     harness.core.app.navigate({ screen: 'keys', action: 'rotate', profile: 'ci-prod' });
     dialog = page.getByRole('dialog', { name: 'Rotate ci-prod' });
     await dialog.waitFor();

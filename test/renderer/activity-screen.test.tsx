@@ -1,4 +1,4 @@
-// The Activity screen: live sessions follow main's activity:changed events, and the event log
+// The Activity screen: live sessions follow main's activity:sessions-changed events, and the event log
 // is read again when activity:event says something happened. window.keybridge is the app's
 // own preload API over an in-memory test double of main (fake-main.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,13 +38,13 @@ describe('Activity', () => {
     await user.click(screen.getByRole('tab', { name: 'Activity' }));
     expect(await screen.findByText('No bridge is running')).toBeTruthy();
 
-    act(() => main.emit('activity:changed', [session()]));
+    act(() => main.emit('activity:sessions-changed', [session()]));
     const row = within(screen.getByRole('row', { name: /mcp-claude/ }));
     expect(row.getByText('Claude')).toBeTruthy();
     expect(row.getByText('12')).toBeTruthy();
 
     act(() =>
-      main.emit('activity:changed', [
+      main.emit('activity:sessions-changed', [
         session({ upstream: 'failing', requests: 13, errors: 1, lastError: { status: 401, message: 'invalid credentials', at: new Date().toISOString() } }),
       ]),
     );

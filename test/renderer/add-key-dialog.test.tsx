@@ -128,10 +128,10 @@ describe('Add key', () => {
     expect(dialog.getByRole<HTMLButtonElement>('button', { name: 'Verify & save' }).disabled).toBe(true);
   });
 
-  it('opens from the tray through ui:navigate', async () => {
+  it('opens from the tray through app:navigate', async () => {
     render(<App />);
     await screen.findByText('No keys yet');
-    main.emit('ui:navigate', { screen: 'keys', action: 'add-key', profile: null });
+    main.emit('app:navigate', { screen: 'keys', action: 'add-key', profile: null });
     expect(await screen.findByRole('dialog', { name: 'Add key' })).toBeTruthy();
   });
 });

@@ -67,10 +67,10 @@ it('a tray navigation to a freshly created window waits until its page runs', as
   const win = FakeBrowserWindow.all[0] as FakeBrowserWindow;
   (findMenuItem(tray.menu?.items ?? [], 'Add key…').click as () => void)();
   await new Promise((r) => setTimeout(r, 50));
-  expect(win.webContents.sent.filter((m) => m.channel === 'ui:navigate')).toEqual([]);
+  expect(win.webContents.sent.filter((m) => m.channel === 'app:navigate')).toEqual([]);
   await invoke('profiles:list', []);
   await vi.waitFor(() =>
-    expect(win.webContents.sent.filter((m) => m.channel === 'ui:navigate').map((m) => m.payload)).toEqual([{ screen: 'keys', action: 'add-key', profile: null }]),
+    expect(win.webContents.sent.filter((m) => m.channel === 'app:navigate').map((m) => m.payload)).toEqual([{ screen: 'keys', action: 'add-key', profile: null }]),
   );
 });
 

@@ -63,7 +63,7 @@ function click(label: string | RegExp): void {
   (item.click as () => void)();
 }
 const notificationTitles = () => FakeNotification.shown.map((n) => n.options.title);
-const navigations = () => win.webContents.sent.filter((m) => m.channel === 'ui:navigate').map((m) => m.payload);
+const navigations = () => win.webContents.sent.filter((m) => m.channel === 'app:navigate').map((m) => m.payload);
 
 beforeAll(async () => {
   buildIfMissing();
@@ -375,7 +375,7 @@ describe('the agent, approvals and notifications', () => {
     expect(fakeElectron.dialog.shown).toHaveLength(shownBefore + 1);
     const decisions = await ok<{ client: string; profile: string; decision: string }[]>('decisions:list', []);
     expect(decisions).toEqual([expect.objectContaining({ profile: 'mcp-claude', decision: 'allow' })]);
-    expect(await ok('decisions:revoke', [{ client: decisions[0]?.client, profile: 'mcp-claude' }])).toEqual({});
+    expect(await ok('decisions:revoke', [{ client: decisions[0]?.client, profile: 'mcp-claude' }])).toBeUndefined();
     expect(await ok('decisions:list', [])).toEqual([]);
     fakeElectron.dialog.answer(2);
     await expect(assistant()).rejects.toThrow(/mcp-claude/);
@@ -414,6 +414,10 @@ describe('every remaining channel, from the window', () => {
     expect(fakeElectron.shell.opened.slice(openedBefore)).toEqual([expect.stringMatching(/^cursor:\/\//)]);
     await call('clients:copy-snippet', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
     await call('clients:disconnect', [{ client: 'claude-desktop', profile: 'mcp-claude' }]);
+    const project = join(fakeElectron.app.getPath('home'), 'work', 'site');
+    await mkdir(project, { recursive: true });
+    expect(await call('clients:add-project', [{ dir: project }])).toEqual(expect.arrayContaining([expect.objectContaining({ projectDir: project })]));
+    expect(await call('clients:remove-project', [{ dir: project }])).not.toEqual(expect.arrayContaining([expect.objectContaining({ projectDir: project })]));
     await call('migration:scan', []);
     expect(await invoke('migration:migrate', [{ findingId: 'none', profile: 'mcp-x' }])).toEqual({ ok: false, error: expect.stringMatching(/no longer where it was found/) });
     answered.add('migration:migrate');

@@ -29,7 +29,7 @@ describe('redaction in the app core', () => {
   it('events reach subscribers redacted, deep inside their payload; the emitter’s object is not changed', () => {
     const hub = createEventHub(() => undefined, keys.redact);
     const got: SessionView[][] = [];
-    hub.on('activity:changed', (sessions) => got.push(sessions));
+    hub.on('activity:sessions-changed', (sessions) => got.push(sessions));
     const session: SessionView = {
       id: 's1',
       profile: 'p',
@@ -40,7 +40,7 @@ describe('redaction in the app core', () => {
       errors: 1,
       lastError: { status: 500, message: `token=${KEY} failed`, at: now().toISOString() },
     };
-    hub.emit('activity:changed', [session]);
+    hub.emit('activity:sessions-changed', [session]);
     expect(got[0]?.[0]?.lastError?.message).toBe(`token=${REDACTED} failed`);
     expect(session.lastError?.message).toContain(KEY);
   });

@@ -198,7 +198,7 @@ describe('every channel, through the invoker, on a real core', () => {
   });
 
   it('removes a profile', async () => {
-    expect(value(await invoke('profiles:remove', ['mcp-cursor']))).toEqual({});
+    expect(value(await invoke('profiles:remove', ['mcp-cursor']))).toBeUndefined();
     expect(value(await invoke('profiles:list', [])).map((p) => p.name)).toEqual(['mcp-claude']);
   });
 });

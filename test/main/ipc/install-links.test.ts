@@ -58,7 +58,7 @@ describe('install deep links', () => {
   });
 
   it('clients:open-install-link opens the link main built for (client, profile): the bridge launcher, no key', async () => {
-    expect(value(await invoke('clients:open-install-link', [{ client: 'cursor', profile: PROFILE }]))).toEqual({});
+    expect(value(await invoke('clients:open-install-link', [{ client: 'cursor', profile: PROFILE }]))).toBeUndefined();
     expect(harness.opened).toHaveLength(1);
     const cursor = new URL(harness.opened[0] ?? '');
     expect(`${cursor.protocol}//${cursor.host}${cursor.pathname}`).toBe('cursor://anysphere.cursor-deeplink/mcp/install');
