@@ -17,6 +17,10 @@ export class AssistantOutput {
   /** The current line's first bytes (JSON whitespace after its `{` left out), until judged. */
   private head = '';
   private headDone = false;
+  /** The id the current line answers (read from its head), reported once the line is whole: a
+   * line the agent was cut off in the middle of answers nothing, and its request is still owed
+   * an answer. */
+  private answers: string | null = null;
   private readonly own: string[] = [];
 
   constructor(
@@ -50,6 +54,7 @@ export class AssistantOutput {
     this.midLine = false;
     this.head = '';
     this.headDone = false;
+    this.answers = null;
     this.flushOwn();
   }
 
@@ -80,13 +85,15 @@ export class AssistantOutput {
 
   private lineEnded(): void {
     if (!this.headDone) this.judge();
+    const id = this.answers;
     this.head = '';
     this.headDone = false;
+    this.answers = null;
+    if (id !== null) this.onResponse(id);
   }
 
   private judge(): void {
     this.headDone = true;
-    const id = responseIdOf(this.head);
-    if (id !== null) this.onResponse(id);
+    this.answers = responseIdOf(this.head);
   }
 }
