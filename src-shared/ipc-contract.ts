@@ -129,6 +129,8 @@ export const sessionViewSchema = z.object({
   since: z.string(),
   upstream: upstreamStateSchema,
   requests: z.number().int().nonnegative(),
+  /** When the assistant last sent a request (absent before its first). */
+  lastRequestAt: z.string().optional(),
   errors: z.number().int().nonnegative(),
   lastError: lastErrorSchema.nullable(),
 });

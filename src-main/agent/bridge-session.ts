@@ -112,6 +112,7 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
     status: {
       request: () => {
         view.requests++;
+        view.lastRequestAt = new Date(deps.now()).toISOString();
         publishSoon();
       },
       ok: () => setState('ok'),
