@@ -55,6 +55,9 @@ function replyId(item: unknown): string | number | null {
   return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
 }
 
+/** How long a refused peer may keep its side of the connection open. */
+const REFUSED_LINGER_MS = 1000;
+
 export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnection {
   const { id, credentials, limits } = deps;
   let session: BridgeSession | null = null;
@@ -62,16 +65,20 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   let closed = false;
 
   const write = (text: string) => {
-    if (closed || socket.destroyed) return;
+    if (closed || socket.destroyed || socket.writableEnded) return;
     socket.write(text);
     if (socket.writableLength > limits.maxBufferedBytes) {
       deps.activity({ level: 'warning', profile: session?.profile ?? null, message: `Disconnected an assistant that stopped reading (${session ? clientLabel(session.client) : 'before hello'}).` });
       socket.destroy();
     }
   };
+  let lingerTimer: NodeJS.Timeout | null = null;
   const fail = (code: AgentErrorCode, message: string) => {
     write(encodeFrame({ type: 'error', code, message } satisfies AgentToBridgeFrame));
     socket.end();
+    // A bridge closes its side when it reads the refusal; a peer that does not would hold a
+    // connection (of maxConnections) for good.
+    lingerTimer ??= setTimeout(() => socket.destroy(), REFUSED_LINGER_MS);
   };
 
   // Asked at once, not at hello: the OS's answer (an `ss` run, ~10 ms) is ready while the
@@ -179,6 +186,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   socket.on('close', () => {
     closed = true;
     clearTimeout(helloTimer);
+    if (lingerTimer) clearTimeout(lingerTimer);
     splitter.end();
     void session?.close();
     deps.onClose();

@@ -3,12 +3,13 @@
 // raw v2 clients on real sockets (raw-bridge.ts); who they are is what the OS says (ss + /proc),
 // unless a test stands in for it. Every byte a client receives is scanned for the keys.
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { copyFileSync, linkSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgent, type AccessPolicy, type AccessRequest, type Agent, type AgentOptions, type CredentialSource } from '../../../src-main/agent';
 import type { PeerIdentity } from '../../../src-main/agent/peer-identity';
-import { createApprovalPolicy } from '../../../src-main/core/approval';
+import { createApprovalPolicy } from '../../../src-main/app/approval';
 import { createVault, type SettingsService, type Vault } from '../../../src-main/vault';
 import { MAX_FRAME_BYTES, type AgentToBridgeFrame } from '../../../src-shared/agent-protocol';
 import type { Decision, SessionView } from '../../../src-shared/ipc-contract';
@@ -242,9 +243,10 @@ describe('refusals', () => {
   });
 
   it('bad-request for a malformed, over-long, premature or repeated hello; the connection is closed each time', async () => {
+    // The user takes a moment to answer the prompt: long enough for a second hello to arrive.
     const { policy } = recordingPolicy(async () => {
       await new Promise((r) => setTimeout(r, 200));
-      return 'allow';
+      return 'allow' as const;
     });
     await begin({ policy });
     const answer = async (text: string) => {
@@ -531,6 +533,24 @@ describe('load and hostile or broken peers', () => {
     await expect.poll(() => agent.connectionCount()).toBe(1);
     expect(await echo(good, 'still served')).toBe('still served');
     expect(agent.sessions().map((s) => s.profile)).toEqual(['mcp-claude']);
+  });
+
+  it('a refused peer that keeps its side open is dropped, not kept holding a connection', async () => {
+    await begin();
+    const peer = connect({ path: socketPath, allowHalfOpen: true });
+    peer.on('error', () => undefined);
+    let got = '';
+    peer.setEncoding('utf8').on('data', (d: string) => (got += d));
+    const ended = new Promise<void>((r) => peer.once('end', () => r()));
+    const closed = new Promise<void>((r) => peer.once('close', () => r()));
+    peer.write('not json\n');
+    await ended;
+    expect(got).toContain('"code":"bad-request"');
+    // The peer says nothing more and never closes: the agent lets go of the connection soon after.
+    await expect.poll(() => agent.connectionCount(), { timeout: 5000 }).toBe(0);
+    expect(got.trimEnd().split('\n')).toHaveLength(1);
+    peer.destroy();
+    await closed;
   });
 
   it('answers lines that are not JSON-RPC after ready, and a second hello, without closing', async () => {
