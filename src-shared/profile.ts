@@ -63,6 +63,8 @@ export const probeResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type ProbeResult = z.infer<typeof probeResultSchema>;
 
+/** The key kept after a rotation, as shown; the vault stores it with its ciphertext added
+ * (src-main/vault/stored-schema.ts). */
 export const previousKeySchema = maskedKeySchema.extend({
   fate: z.enum(['until-revoked', 'grace']),
   /** For a grace window: when the vendor revokes the old key for good. */

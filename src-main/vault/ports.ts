@@ -75,3 +75,8 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/** The clock's now as an ISO 8601 string, the form every stored date takes. */
+export function isoNow(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}

@@ -2,6 +2,8 @@
 // key's fate after a rotation, and the warnings worth showing (rotation reminders, hygiene).
 import type { KeyState, ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
+import { createListeners, type Unsubscribe } from './listeners';
+import type { ProfileRecords } from './profile-records';
 import type { StoredProfile } from './stored-schema';
 
 export interface ViewContext {
@@ -69,5 +71,55 @@ export function toProfileView(profile: StoredProfile, ctx: ViewContext): Profile
       ? { masked: previous.masked, fingerprint: previous.fingerprint, fate: previous.fate, graceEndsAt: previous.graceEndsAt, rotatedAt: previous.rotatedAt }
       : null,
     warnings: profileWarnings(profile, ctx),
+  };
+}
+
+/** The views of every stored profile, the state they show that is not stored (is the
+ * keychain available, which keys no longer decrypt), and the announcement of changes. */
+export interface ProfileViews {
+  list(): ProfileView[];
+  /** Throws VaultError when there is no such profile. */
+  get(name: string): ProfileView;
+  subscribe(listener: (profiles: ProfileView[]) => void): Unsubscribe;
+  /** Announces the current list to subscribers. */
+  changed(): void;
+  /** Whether the keychain could decrypt when last asked; a change is announced. */
+  setEncryptionAvailable(available: boolean): void;
+  encryptionAvailable(): boolean;
+  /** The profile's key no longer decrypts (needs re-entry); true when that is news. */
+  markUnreadable(name: string): boolean;
+  isUnreadable(name: string): boolean;
+  /** A new key was entered, or the profile is gone. */
+  clearUnreadable(name: string): void;
+}
+
+export function createProfileViews(records: ProfileRecords, encryptionAvailableAtStart: boolean): ProfileViews {
+  let encryptionAvailable = encryptionAvailableAtStart;
+  const unreadable = new Set<string>();
+  const profilesChanged = createListeners<ProfileView[]>();
+  const context = (): ViewContext => ({ encryptionAvailable, unreadable, all: records.all() });
+  const list = () => {
+    const ctx = context();
+    return records.all().map((p) => toProfileView(p, ctx));
+  };
+  const changed = () => profilesChanged.emit(list());
+  return {
+    list,
+    get: (name) => toProfileView(records.find(name), context()),
+    subscribe: profilesChanged.subscribe,
+    changed,
+    setEncryptionAvailable(available) {
+      if (available === encryptionAvailable) return;
+      encryptionAvailable = available;
+      changed();
+    },
+    encryptionAvailable: () => encryptionAvailable,
+    markUnreadable(name) {
+      if (unreadable.has(name)) return false;
+      unreadable.add(name);
+      return true;
+    },
+    isUnreadable: (name) => unreadable.has(name),
+    clearUnreadable: (name) => void unreadable.delete(name),
   };
 }

@@ -3,7 +3,7 @@
 import { settingsSchema, type Decision, type Settings } from '../../src-shared/ipc-contract';
 import type { DocumentStore } from './document-store';
 import { createListeners, type Unsubscribe } from './listeners';
-import type { Clock } from './ports';
+import { isoNow, type Clock } from './ports';
 
 export interface SettingsService {
   get(): Settings;
@@ -40,7 +40,7 @@ export function createSettingsService(store: DocumentStore, clock: Clock): Setti
       list: () => structuredClone(store.read().decisions),
       find: (client, profile) => store.read().decisions.find(sameDecision(client, profile))?.decision ?? null,
       remember(client, profile, decision) {
-        const entry: Decision = { client, profile, decision, at: new Date(clock.now()).toISOString() };
+        const entry: Decision = { client, profile, decision, at: isoNow(clock) };
         store.update((doc) => ({ ...doc, decisions: [...doc.decisions.filter((d) => !sameDecision(client, profile)(d)), entry] }));
         decisionsChanged.emit(structuredClone(store.read().decisions));
       },

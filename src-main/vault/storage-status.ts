@@ -2,14 +2,25 @@
 // weaker storage (Linux without a keyring falls back to 'basic_text', a built-in password).
 import type { StorageStatus } from '../../src-shared/ipc-contract';
 import type { Cipher } from './ports';
+import { VaultError } from './vault-error';
+
+/** Whether the keychain can encrypt and decrypt now; a keychain that throws cannot. */
+export async function cipherAvailable(cipher: Cipher): Promise<boolean> {
+  try {
+    return await cipher.isAvailable();
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a VaultError that says why when no key may be stored now. */
+export async function requireStorage(cipher: Cipher, allowWeakStorage: boolean): Promise<void> {
+  const status = await storageStatus(cipher, allowWeakStorage);
+  if (status.mode === 'unavailable') throw new VaultError(status.explanation);
+}
 
 export async function storageStatus(cipher: Cipher, allowWeakStorage: boolean): Promise<StorageStatus> {
-  let available: boolean;
-  try {
-    available = await cipher.isAvailable();
-  } catch {
-    available = false;
-  }
+  const available = await cipherAvailable(cipher);
   const backend = cipher.backend?.() ?? null;
   if (!available) {
     return {

@@ -5,24 +5,21 @@ import { z } from 'zod';
 import { profileNameSchema } from '../../src-shared/agent-protocol';
 import { authStyleSchema, networkSettingsSchema } from '../../src-shared/endpoint';
 import { decisionSchema, logLevelSchema } from '../../src-shared/ipc-contract';
-import { endpointSchema, probeResultSchema } from '../../src-shared/profile';
+import { endpointSchema, maskedKeySchema, previousKeySchema, probeResultSchema } from '../../src-shared/profile';
 import { vendorIdSchema } from '../../src-shared/vendors';
 
 export const STORE_VERSION = 1;
 
-export const sealedKeySchema = z.object({
-  /** safeStorage ciphertext, base64. */
-  ciphertext: z.string().min(1),
-  masked: z.string(),
-  fingerprint: z.string(),
-});
+/** What the vault adds to a key as shown outside it: the safeStorage ciphertext, base64. */
+const ciphertextShape = { ciphertext: z.string().min(1) };
+
+/** The active key: masked form and fingerprint (as shown) plus its ciphertext. */
+export const sealedKeySchema = maskedKeySchema.extend(ciphertextShape);
 export type SealedKey = z.infer<typeof sealedKeySchema>;
 
-export const storedPreviousSchema = sealedKeySchema.extend({
-  fate: z.enum(['until-revoked', 'grace']),
-  graceEndsAt: z.string().nullable(),
-  rotatedAt: z.string(),
-});
+/** The key kept after a rotation: the shown previous key (src-shared/profile.ts, the one
+ * definition of its fate and dates) plus its ciphertext. */
+export const storedPreviousSchema = previousKeySchema.extend(ciphertextShape);
 export type StoredPrevious = z.infer<typeof storedPreviousSchema>;
 
 export const storedProfileSchema = z.object({

@@ -2,8 +2,7 @@
 // vendor endpoint over real HTTP.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KeyEvent } from '../../../src-main/agent';
-import { createVault, VaultError, type Vault, type VaultOptions } from '../../../src-main/vault';
+import { createVault, VaultError, type KeyEvent, type Vault, type VaultOptions } from '../../../src-main/vault';
 import { KeychainBusyError } from '../../../src-main/vault/ports';
 import type { AddProfileInput } from '../../../src-shared/profile';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';

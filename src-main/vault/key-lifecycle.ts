@@ -1,0 +1,141 @@
+// A profile's key from adding to rotation and back. Rotation follows each vendor's rules
+// (docs/vendors.md): the old key is kept, encrypted, until it is revoked (UptimeObserver) or
+// its grace window ends (UptimeMonitoring); custom profiles keep nothing.
+import { checkKey } from '../../src-shared/key-format';
+import { addProfileInputSchema, type AddProfileInput, type ProbeResult, type ProfileView } from '../../src-shared/profile';
+import { VENDORS } from '../../src-shared/vendors';
+import type { GraceTimers } from './grace-timers';
+import type { KeyEvents } from './key-events';
+import type { KeyMemory } from './key-memory';
+import type { KeyOpener } from './key-opener';
+import type { KeyVerifier } from './key-verify';
+import { isoNow, type Cipher, type Clock } from './ports';
+import { nameTaken, type ProfileRecords } from './profile-records';
+import type { ProfileViews } from './profile-view';
+import { keyFingerprint, sealKey } from './sealed-key';
+import type { SettingsService } from './settings';
+import { requireStorage } from './storage-status';
+import type { StoredProfile } from './stored-schema';
+import { VaultError } from './vault-error';
+
+export interface KeyLifecycle {
+  add(input: AddProfileInput, options?: { verify?: boolean }): Promise<ProfileView>;
+  rotate(name: string, newKey: string): Promise<ProfileView>;
+  rollback(name: string): Promise<ProfileView>;
+  confirmRevoked(name: string): Promise<ProfileView>;
+}
+
+export interface KeyLifecycleParts {
+  cipher: Cipher;
+  clock: Clock;
+  records: ProfileRecords;
+  views: ProfileViews;
+  keys: KeyOpener;
+  memory: KeyMemory;
+  verifier: KeyVerifier;
+  grace: GraceTimers;
+  events: KeyEvents;
+  settings: SettingsService;
+}
+
+export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
+  const { cipher, clock, records, views, keys, memory, verifier, grace, events, settings } = parts;
+  const storageAllowed = () => requireStorage(cipher, settings.get().allowWeakStorage);
+
+  /** The key as pasted, normalized and checked for the vendor (src-shared/key-format.ts). */
+  const checkedKey = (raw: string, profile: Pick<StoredProfile, 'vendor' | 'keyPrefix'>) => {
+    const check = checkKey(raw, profile.vendor, profile.keyPrefix);
+    if (!check.ok) throw new VaultError(check.message);
+    return memory.remember(check.key);
+  };
+
+  /** The key kept after rotating away from `profile.key`, per the vendor's rules; nothing when
+   * that key no longer decrypts (`keepsNothing`). */
+  const keptPrevious = (profile: StoredProfile, keepsNothing: boolean, rotatedAt: string): StoredProfile['previous'] => {
+    const fate = VENDORS[profile.vendor].rotation;
+    if (keepsNothing || fate === 'none') return null;
+    const graceMs = VENDORS[profile.vendor].graceMs ?? 0;
+    const graceEndsAt = fate === 'grace' ? new Date(clock.now() + graceMs).toISOString() : null;
+    return { ...profile.key, fate, graceEndsAt, rotatedAt };
+  };
+
+  return {
+    async add(input, { verify = false } = {}) {
+      const parsed = addProfileInputSchema.safeParse(input);
+      if (!parsed.success) throw new VaultError(parsed.error.issues[0]?.message ?? 'The profile is incomplete.');
+      const { key: raw, ...fields } = parsed.data;
+      if (records.has(fields.name)) throw nameTaken(fields.name);
+      const key = checkedKey(raw, fields);
+      await storageAllowed();
+      let lastCheck: ProbeResult | null = null;
+      if (verify) {
+        lastCheck = await verifier.probe(fields, key);
+        if (!lastCheck.ok) throw new VaultError(`The key did not work: ${lastCheck.message}`);
+      }
+      const sealed = await sealKey(cipher, key, fields.keyPrefix);
+      const now = isoNow(clock);
+      records.insert({
+        ...fields,
+        key: sealed,
+        previous: null,
+        paused: false,
+        addedAt: now,
+        lastVerifiedAt: lastCheck ? now : null,
+        lastUsedAt: null,
+        lastCheck,
+      });
+      views.changed();
+      return views.get(fields.name);
+    },
+
+    async rotate(name, newKeyRaw) {
+      const profile = records.find(name);
+      const key = checkedKey(newKeyRaw, profile);
+      if (keyFingerprint(key) === profile.key.fingerprint) throw new VaultError(`That is the key '${name}' already uses.`);
+      const keepsNothing = views.isUnreadable(name);
+      const vendor = VENDORS[profile.vendor];
+      if (!keepsNothing && vendor.rotation === 'until-revoked' && profile.previous) {
+        throw new VaultError(
+          `First revoke the old key ${profile.previous.masked} in the ${vendor.label} dashboard and confirm it here (or roll back), then rotate again.`,
+        );
+      }
+      await storageAllowed();
+      const result = await verifier.probe(profile, key);
+      if (!result.ok) throw new VaultError(`The new key did not work, so nothing was changed: ${result.message}`);
+      const sealed = await sealKey(cipher, key, profile.keyPrefix);
+      const previous = keptPrevious(profile, keepsNothing, isoNow(clock));
+      records.change(name, (p) => ({ ...p, key: sealed, previous, lastCheck: result, lastVerifiedAt: result.at }), profile.key.fingerprint);
+      views.clearUnreadable(name);
+      grace.schedule(records.find(name));
+      views.changed();
+      await events.credentialsChanged(records.find(name));
+      return views.get(name);
+    },
+
+    async rollback(name) {
+      const profile = records.find(name);
+      const previous = profile.previous;
+      if (!previous) throw new VaultError(`'${name}' has no previous key to go back to.`);
+      try {
+        await keys.openPrevious(previous);
+      } catch {
+        throw new VaultError(`The previous key of '${name}' can no longer be decrypted; it cannot be restored.`);
+      }
+      const restored = { ciphertext: previous.ciphertext, masked: previous.masked, fingerprint: previous.fingerprint };
+      records.change(name, (p) => ({ ...p, key: restored, previous: null, lastCheck: null }), profile.key.fingerprint);
+      views.clearUnreadable(name);
+      grace.cancel(name);
+      views.changed();
+      await events.credentialsChanged(records.find(name));
+      return views.get(name);
+    },
+
+    async confirmRevoked(name) {
+      const profile = records.find(name);
+      if (profile.previous?.fate !== 'until-revoked') throw new VaultError(`'${name}' has no old key waiting to be revoked.`);
+      records.change(name, (p) => ({ ...p, previous: null }));
+      views.changed();
+      return views.get(name);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Problems the vault found while opening or serving (a corrupt store moved aside, a key that
+// no longer decrypts, a failed bookkeeping write): kept for whoever asks later, and announced.
+import { createListeners, type Unsubscribe } from './listeners';
+import { isoNow, type Clock } from './ports';
+
+export interface VaultProblem {
+  level: 'warning' | 'error';
+  message: string;
+  at: string;
+}
+
+export interface Problems {
+  raise(level: VaultProblem['level'], message: string): void;
+  list(): VaultProblem[];
+  subscribe(listener: (problem: VaultProblem) => void): Unsubscribe;
+}
+
+export function createProblems(clock: Clock): Problems {
+  const problems: VaultProblem[] = [];
+  const raised = createListeners<VaultProblem>();
+  return {
+    raise(level, message) {
+      const problem = { level, message, at: isoNow(clock) };
+      problems.push(problem);
+      raised.emit(problem);
+    },
+    list: () => [...problems],
+    subscribe: raised.subscribe,
+  };
+}

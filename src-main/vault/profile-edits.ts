@@ -1,0 +1,71 @@
+// Changes to a profile that keep its key: endpoint, auth style and note; pausing; removal.
+// Sessions in progress learn of each through a key event.
+import type { z } from 'zod';
+import { authStyleSchema } from '../../src-shared/endpoint';
+import { endpointSchema, type ProfileView } from '../../src-shared/profile';
+import type { GraceTimers } from './grace-timers';
+import { pausedMessage, type KeyEvents } from './key-events';
+import type { ProfileRecords } from './profile-records';
+import type { ProfileViews } from './profile-view';
+import { VaultError } from './vault-error';
+
+export interface ProfileUpdate {
+  name: string;
+  endpoint?: string;
+  auth?: 'x-api-key' | 'bearer';
+  note?: string;
+}
+
+export interface ProfileEdits {
+  update(patch: ProfileUpdate): Promise<ProfileView>;
+  setPaused(name: string, paused: boolean): Promise<ProfileView>;
+  remove(name: string): Promise<void>;
+}
+
+export interface ProfileEditsParts {
+  records: ProfileRecords;
+  views: ProfileViews;
+  grace: GraceTimers;
+  events: KeyEvents;
+}
+
+export function createProfileEdits({ records, views, grace, events }: ProfileEditsParts): ProfileEdits {
+  return {
+    async update({ name, endpoint, auth, note }) {
+      const before = records.find(name);
+      const next = {
+        endpoint: endpoint === undefined ? before.endpoint : parseOr(endpointSchema, endpoint),
+        auth: auth === undefined ? before.auth : parseOr(authStyleSchema, auth),
+        note: note === undefined ? before.note : note.slice(0, 500),
+      };
+      const reachChanged = next.endpoint !== before.endpoint || next.auth !== before.auth;
+      records.change(name, (p) => ({ ...p, ...next, ...(reachChanged ? { lastCheck: null } : {}) }));
+      views.changed();
+      if (reachChanged) await events.credentialsChanged(records.find(name));
+      return views.get(name);
+    },
+
+    async setPaused(name, paused) {
+      if (records.find(name).paused === paused) return views.get(name);
+      records.change(name, (p) => ({ ...p, paused }));
+      views.changed();
+      await events.emit(paused ? { type: 'revoked', profile: name, message: pausedMessage(name) } : { type: 'credentials', profile: name });
+      return views.get(name);
+    },
+
+    async remove(name) {
+      records.find(name);
+      records.delete(name);
+      grace.cancel(name);
+      views.clearUnreadable(name);
+      views.changed();
+      await events.emit({ type: 'revoked', profile: name, message: `The key for '${name}' was removed in KeyBridge.` });
+    },
+  };
+}
+
+function parseOr<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new VaultError(parsed.error.issues[0]?.message ?? 'Invalid value.');
+  return parsed.data;
+}
