@@ -4,11 +4,8 @@
 import type { NetworkSettings } from '../../src-shared/endpoint';
 import type { UpstreamCredentials } from '../upstream/credentials';
 import { pausedMessage } from './key-events';
-import type { KeyOpener } from './key-opener';
-import { isoNow, KeychainBusyError, type Cipher, type Clock } from './ports';
-import type { Problems } from './problems';
-import type { ProfileRecords } from './profile-records';
-import type { ProfileViews } from './profile-view';
+import type { VaultParts } from './parts';
+import { isoNow, KeychainBusyError } from './ports';
 import type { SettingsService } from './settings';
 import { cipherAvailable } from './storage-status';
 
@@ -23,15 +20,7 @@ export interface CredentialsOptions {
   record?: boolean;
 }
 
-export interface CredentialsParts {
-  cipher: Cipher;
-  clock: Clock;
-  records: ProfileRecords;
-  views: ProfileViews;
-  keys: KeyOpener;
-  problems: Problems;
-  settings: SettingsService;
-}
+export type CredentialsParts = Pick<VaultParts, 'cipher' | 'clock' | 'records' | 'views' | 'keys' | 'problems' | 'settings'>;
 
 export function createCredentials(parts: CredentialsParts): (name: string, options?: CredentialsOptions) => Promise<CredentialsLookup> {
   const { cipher, clock, records, views, keys, problems, settings } = parts;

@@ -1,9 +1,8 @@
 // Grace windows (UptimeMonitoring): after a rotation the old key stays valid at the vendor
 // for a while, and the vault keeps it, encrypted, until the window ends; then it forgets it.
 // A window that ended while KeyBridge was closed is closed at once on opening.
-import type { Clock, TimerHandle } from './ports';
-import type { ProfileRecords } from './profile-records';
-import type { ProfileViews } from './profile-view';
+import type { VaultParts } from './parts';
+import type { TimerHandle } from './ports';
 import type { StoredProfile } from './stored-schema';
 
 export interface GraceTimers {
@@ -14,7 +13,7 @@ export interface GraceTimers {
   stop(): void;
 }
 
-export function createGraceTimers(clock: Clock, records: ProfileRecords, views: ProfileViews): GraceTimers {
+export function createGraceTimers({ clock, records, views }: Pick<VaultParts, 'clock' | 'records' | 'views'>): GraceTimers {
   const timers = new Map<string, TimerHandle>();
   const cancel = (name: string) => {
     const timer = timers.get(name);

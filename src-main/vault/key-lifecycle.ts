@@ -4,16 +4,10 @@
 import { checkKey } from '../../src-shared/key-format';
 import { addProfileInputSchema, type AddProfileInput, type ProbeResult, type ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
-import type { GraceTimers } from './grace-timers';
-import type { KeyEvents } from './key-events';
-import type { KeyMemory } from './key-memory';
-import type { KeyOpener } from './key-opener';
-import type { KeyVerifier } from './key-verify';
-import { isoNow, type Cipher, type Clock } from './ports';
-import { nameTaken, type ProfileRecords } from './profile-records';
-import type { ProfileViews } from './profile-view';
+import type { VaultParts } from './parts';
+import { isoNow } from './ports';
+import { nameTaken } from './profile-records';
 import { keyFingerprint, sealKey } from './sealed-key';
-import type { SettingsService } from './settings';
 import { requireStorage } from './storage-status';
 import type { StoredProfile } from './stored-schema';
 import { VaultError } from './vault-error';
@@ -25,18 +19,7 @@ export interface KeyLifecycle {
   confirmRevoked(name: string): Promise<ProfileView>;
 }
 
-export interface KeyLifecycleParts {
-  cipher: Cipher;
-  clock: Clock;
-  records: ProfileRecords;
-  views: ProfileViews;
-  keys: KeyOpener;
-  memory: KeyMemory;
-  verifier: KeyVerifier;
-  grace: GraceTimers;
-  events: KeyEvents;
-  settings: SettingsService;
-}
+export type KeyLifecycleParts = Pick<VaultParts, 'cipher' | 'clock' | 'records' | 'views' | 'keys' | 'memory' | 'verifier' | 'grace' | 'events' | 'settings'>;
 
 export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
   const { cipher, clock, records, views, keys, memory, verifier, grace, events, settings } = parts;
@@ -57,6 +40,16 @@ export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
     const graceMs = VENDORS[profile.vendor].graceMs ?? 0;
     const graceEndsAt = fate === 'grace' ? new Date(clock.now() + graceMs).toISOString() : null;
     return { ...profile.key, fate, graceEndsAt, rotatedAt };
+  };
+
+  /** The active key was replaced (rotated to, rolled back to): it decrypts, the kept key's
+   * grace timer follows the kept key (none after a rollback), sessions take the new one. */
+  const activeKeyReplaced = async (name: string) => {
+    views.clearUnreadable(name);
+    grace.schedule(records.find(name));
+    views.changed();
+    await events.credentialsChanged(records.find(name));
+    return views.get(name);
   };
 
   return {
@@ -105,11 +98,7 @@ export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
       const sealed = await sealKey(cipher, key, profile.keyPrefix);
       const previous = keptPrevious(profile, keepsNothing, isoNow(clock));
       records.change(name, (p) => ({ ...p, key: sealed, previous, lastCheck: result, lastVerifiedAt: result.at }), profile.key.fingerprint);
-      views.clearUnreadable(name);
-      grace.schedule(records.find(name));
-      views.changed();
-      await events.credentialsChanged(records.find(name));
-      return views.get(name);
+      return activeKeyReplaced(name);
     },
 
     async rollback(name) {
@@ -123,11 +112,7 @@ export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
       }
       const restored = { ciphertext: previous.ciphertext, masked: previous.masked, fingerprint: previous.fingerprint };
       records.change(name, (p) => ({ ...p, key: restored, previous: null, lastCheck: null }), profile.key.fingerprint);
-      views.clearUnreadable(name);
-      grace.cancel(name);
-      views.changed();
-      await events.credentialsChanged(records.find(name));
-      return views.get(name);
+      return activeKeyReplaced(name);
     },
 
     async confirmRevoked(name) {

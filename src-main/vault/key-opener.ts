@@ -2,11 +2,8 @@
 // anew is stored again; a key that no longer decrypts marks its profile needs-reentry and
 // raises a warning once; a busy keychain (KeychainBusyError) says nothing about the key and
 // is passed on. Every key opened is remembered for redaction.
-import type { KeyMemory } from './key-memory';
-import { KeychainBusyError, type Cipher } from './ports';
-import type { Problems } from './problems';
-import type { ProfileRecords } from './profile-records';
-import type { ProfileViews } from './profile-view';
+import type { VaultParts } from './parts';
+import { KeychainBusyError } from './ports';
 import { KeyUnreadableError, openKey, sealKey } from './sealed-key';
 import type { SealedKey, StoredProfile } from './stored-schema';
 import { VaultError } from './vault-error';
@@ -21,13 +18,7 @@ export interface KeyOpener {
   openAll(): Promise<void>;
 }
 
-export interface KeyOpenerParts {
-  cipher: Cipher;
-  records: ProfileRecords;
-  views: ProfileViews;
-  memory: KeyMemory;
-  problems: Problems;
-}
+export type KeyOpenerParts = Pick<VaultParts, 'cipher' | 'records' | 'views' | 'memory' | 'problems'>;
 
 export function createKeyOpener({ cipher, records, views, memory, problems }: KeyOpenerParts): KeyOpener {
   const open = async (profile: StoredProfile): Promise<string | null> => {

@@ -2,12 +2,8 @@
 // answer redacted with every key seen, and the outcome recorded on the profile.
 import type { ProbeResult } from '../../src-shared/profile';
 import type { Probe } from '../upstream/probe';
-import type { KeyMemory } from './key-memory';
-import type { KeyOpener } from './key-opener';
-import { isoNow, type Clock } from './ports';
-import type { ProfileRecords } from './profile-records';
-import type { ProfileViews } from './profile-view';
-import type { SettingsService } from './settings';
+import type { VaultParts } from './parts';
+import { isoNow } from './ports';
 import type { StoredProfile } from './stored-schema';
 import { VaultError } from './vault-error';
 
@@ -20,16 +16,10 @@ export interface KeyVerifier {
   verifyAll(): Promise<{ profile: string; result: ProbeResult }[]>;
 }
 
-export interface KeyVerifierParts {
+export type KeyVerifierParts = Pick<VaultParts, 'clock' | 'records' | 'views' | 'keys' | 'memory' | 'settings'> & {
   probe: Probe;
   probeTimeoutMs?: number;
-  clock: Clock;
-  records: ProfileRecords;
-  views: ProfileViews;
-  keys: KeyOpener;
-  memory: KeyMemory;
-  settings: SettingsService;
-}
+};
 
 export function createKeyVerifier(parts: KeyVerifierParts): KeyVerifier {
   const { clock, records, views, keys, memory, settings } = parts;

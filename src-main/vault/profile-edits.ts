@@ -3,10 +3,8 @@
 import type { z } from 'zod';
 import { authStyleSchema } from '../../src-shared/endpoint';
 import { endpointSchema, type ProfileView } from '../../src-shared/profile';
-import type { GraceTimers } from './grace-timers';
-import { pausedMessage, type KeyEvents } from './key-events';
-import type { ProfileRecords } from './profile-records';
-import type { ProfileViews } from './profile-view';
+import { pausedMessage } from './key-events';
+import type { VaultParts } from './parts';
 import { VaultError } from './vault-error';
 
 export interface ProfileUpdate {
@@ -22,12 +20,7 @@ export interface ProfileEdits {
   remove(name: string): Promise<void>;
 }
 
-export interface ProfileEditsParts {
-  records: ProfileRecords;
-  views: ProfileViews;
-  grace: GraceTimers;
-  events: KeyEvents;
-}
+export type ProfileEditsParts = Pick<VaultParts, 'records' | 'views' | 'grace' | 'events'>;
 
 export function createProfileEdits({ records, views, grace, events }: ProfileEditsParts): ProfileEdits {
   return {

@@ -95,7 +95,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   const problems = createProblems(clock);
   const memory = createKeyMemory();
   const events = createKeyEvents();
-  const grace = createGraceTimers(clock, records, views);
+  const grace = createGraceTimers({ clock, records, views });
   const keys = createKeyOpener({ cipher, records, views, memory, problems });
   const verifier = createKeyVerifier({ probe: options.probe ?? probeEndpoint, probeTimeoutMs: options.probeTimeoutMs, clock, records, views, keys, memory, settings });
   const lifecycle = createKeyLifecycle({ cipher, clock, records, views, keys, memory, verifier, grace, events, settings });
