@@ -237,7 +237,9 @@ export const invokeContract = {
   'profiles:rollback': { args: byName, result: profileViewSchema },
   'profiles:confirm-revoked': { args: byName, result: profileViewSchema },
   'profiles:set-paused': { args: z.tuple([z.object({ name: profileNameSchema, paused: z.boolean() })]), result: profileViewSchema },
-  'profiles:remove': { args: byName, result: ok },
+  /** With `disconnectAssistants`, the assistants' entries for the key go first (a config that
+   * cannot be written keeps the key). */
+  'profiles:remove': { args: z.tuple([profileNameSchema, z.object({ disconnectAssistants: z.boolean() }).optional()]), result: ok },
   'profiles:test-connection': { args: byName, result: testConnectionResultSchema },
   'clipboard:paste-key': { args: none, result: pastedKeySchema },
   'clients:list': { args: none, result: z.array(clientViewSchema) },

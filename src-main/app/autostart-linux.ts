@@ -3,7 +3,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { LoginItem } from './login-item';
+import type { LoginItem } from './login-item-port';
 
 export const AUTOSTART_FILE_NAME = 'keybridge.desktop';
 

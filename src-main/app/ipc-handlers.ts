@@ -21,7 +21,7 @@ import {
 } from '../../src-shared/ipc-contract';
 import type { Invoke } from '../../src-shared/preload-api';
 import { redact } from '../../src-shared/redact';
-import type { AppCore, ChannelValue, CoreCalls, ParsedArgs } from '../core/types';
+import type { AppCore, ChannelValue, CoreCalls, ParsedArgs } from './types';
 
 export type IpcHandler<C extends InvokeChannel> = (...args: ParsedArgs<C>) => Promise<ChannelValue<C>>;
 export type IpcHandlers = { readonly [C in InvokeChannel]: IpcHandler<C> };

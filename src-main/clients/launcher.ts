@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ensurePrivateDir, keybridgeHome } from '../core/private-dir';
+import { ensurePrivateDir, keybridgeHome } from './private-dir';
 
 export const launcherInputsSchema = z.object({
   platform: z.string().min(1),

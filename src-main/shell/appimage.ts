@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensurePrivateDir, keybridgeHome } from '../core/private-dir';
+import { ensurePrivateDir, keybridgeHome } from '../clients/private-dir';
 
 /** The AppImage this packaged Linux app runs from, or null (deb, rpm, a checkout). */
 export function runningAppImage(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, isPackaged: boolean): string | null {

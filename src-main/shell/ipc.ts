@@ -3,7 +3,7 @@
 // which parses them with the contract. Events go out only to our window.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, type InvokeResult } from '../../src-shared/ipc-contract';
-import type { Invoker } from '../ipc/handlers';
+import type { Invoker } from '../app/ipc-handlers';
 
 export const FOREIGN_SENDER_ERROR = 'Refused: the request did not come from the KeyBridge window.';
 

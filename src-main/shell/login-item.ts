@@ -1,8 +1,8 @@
 // Launch at login: Electron's login item on macOS and Windows, an XDG autostart file on Linux;
 // each starts the app hidden, in the tray.
 import type { App } from 'electron';
-import { linuxAutostart } from '../core/autostart-linux';
-import type { LoginItem } from '../core/login-item';
+import { linuxAutostart } from '../app/autostart-linux';
+import type { LoginItem } from '../app/login-item-port';
 
 /** How to start this app: the binary, plus (from a checkout) the app folder Electron loads. */
 export interface AppCommand {

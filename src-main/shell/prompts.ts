@@ -1,7 +1,7 @@
 // Native notifications and the approval dialog.
 import type { BrowserWindow, Dialog, MessageBoxOptions, Notification as NotificationType, NotificationConstructorOptions } from 'electron';
-import type { Notification } from '../app-core';
-import type { AccessRequest, ApprovalAnswer } from '../core/approval';
+import type { Notification } from '../app/create-app';
+import type { AccessRequest, ApprovalAnswer } from '../app/approval';
 
 /** The last button is the one Esc and closing the dialog choose: not now, not remembered. */
 export const APPROVAL_BUTTONS = ['Allow once', 'Always allow', 'Deny', 'Not now'] as const;

@@ -1,9 +1,9 @@
 // The Electron shell: composes the app core with Electron's pieces — safeStorage, the window,
 // the tray, IPC, notifications, the approval dialog, the login item — once the app is ready.
 import * as electron from 'electron';
-import { createAppCore, type AppCoreHandle } from '../app-core';
-import type { TrayAction } from '../core/tray-model';
-import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../ipc/handlers';
+import { createAppCore, type AppCoreHandle } from '../app/create-app';
+import type { TrayAction } from '../app/tray-model';
+import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../app/ipc-handlers';
 import { handleAppProtocol } from './app-protocol';
 import { copyBridgeOutOfMount, runningAppImage } from './appimage';
 import { registerIpc } from './ipc';

@@ -2,7 +2,7 @@
 // template images (black + alpha, tinted by the menu bar); other systems get coloured ones.
 import path from 'node:path';
 import type { NativeImage, nativeImage as NativeImageModule } from 'electron';
-import type { TrayHealth } from '../core/tray-model';
+import type { TrayHealth } from '../app/tray-model';
 
 export function trayIconFile(dir: string, health: TrayHealth, platform: NodeJS.Platform): string {
   // Electron loads name@2x.png next to name.png by itself; "Template" marks a template image.

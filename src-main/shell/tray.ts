@@ -4,8 +4,8 @@
 import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, Tray as TrayType } from 'electron';
 import type { ClientView, SessionView, Settings, StorageStatus } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
-import { trayModel, type TrayAction, type TrayHealth, type TrayItem, type TrayState } from '../core/tray-model';
-import type { AppCore } from '../core/types';
+import { trayModel, type TrayAction, type TrayHealth, type TrayItem, type TrayState } from '../app/tray-model';
+import type { AppCore } from '../app/types';
 
 export interface TrayDeps {
   core: AppCore;

@@ -28,9 +28,8 @@ export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: R
 
   const remove = () =>
     run(async () => {
-      // Entries first: if a config cannot be written, the key is still there and nothing is lost.
-      if (disconnect) for (const client of clientsUsing) await unwrap(api().clients.disconnect({ client: client.id, ...(client.projectDir ? { projectDir: client.projectDir } : {}), profile: profile.name }));
-      await unwrap(api().profiles.remove(profile.name));
+      // Main takes the assistants' entries out first: a config that cannot be written keeps the key.
+      await unwrap(api().profiles.remove(profile.name, { disconnectAssistants: disconnect && clientsUsing.length > 0 }));
       onRemoved();
     });
 
@@ -55,7 +54,7 @@ export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: R
       )}
       <InlineError message={error} />
       <div className="dialog-actions">
-        <button type="button" onClick={onClose} autoFocus>
+        <button type="button" onClick={onClose} autoFocus data-autofocus>
           Cancel
         </button>
         <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { INVOKE_CHANNELS, invokeContract, type InvokeChannel } from '../../src-shared/ipc-contract';
-import { createInvoker, createIpcHandlers, type Invoker } from '../../src-main/ipc/handlers';
+import { createInvoker, createIpcHandlers, type Invoker } from '../../src-main/app/ipc-handlers';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startCoreHarness, type CoreHarness } from '../main/ipc/core-harness';
+import { startCoreHarness, type CoreHarness } from '../main/app/core-harness';
 
 const NUM_RUNS = process.env.CI === 'true' ? 10_000 : 500;
 const KEY = `uo_test_fuzzipc_${randomBytes(12).toString('hex')}`;

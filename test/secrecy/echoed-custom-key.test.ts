@@ -12,12 +12,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Notification } from '../../src-main/app-core';
-import { createInvoker, createIpcHandlers, subscribeCoreEvents, type Invoker } from '../../src-main/ipc/handlers';
+import type { Notification } from '../../src-main/app/create-app';
+import { createInvoker, createIpcHandlers, subscribeCoreEvents, type Invoker } from '../../src-main/app/ipc-handlers';
 import type { ActivityEvent, InvokeResult } from '../../src-shared/ipc-contract';
 import { startEchoFront, type EchoAnswer, type EchoFront } from '../support/echo-front';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startCoreHarness, type CoreHarness } from '../main/ipc/core-harness';
+import { startCoreHarness, type CoreHarness } from '../main/app/core-harness';
 
 const SECRET_1 = randomBytes(12).toString('hex');
 const SECRET_2 = randomBytes(12).toString('hex');

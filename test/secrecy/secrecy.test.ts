@@ -17,9 +17,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { InvokeResult } from '../../src-shared/ipc-contract';
-import { createInvoker, createIpcHandlers, subscribeCoreEvents, type Invoker } from '../../src-main/ipc/handlers';
+import { createInvoker, createIpcHandlers, subscribeCoreEvents, type Invoker } from '../../src-main/app/ipc-handlers';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startCoreHarness, type CoreHarness } from '../main/ipc/core-harness';
+import { startCoreHarness, type CoreHarness } from '../main/app/core-harness';
 import { scanProcessMemory, type MemoryScan } from '../support/process-memory';
 
 const KEY = `umk_live_test${randomBytes(16).toString('hex')}`;

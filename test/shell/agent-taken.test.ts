@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startCoreHarness, type CoreHarness } from '../main/ipc/core-harness';
+import { startCoreHarness, type CoreHarness } from '../main/app/core-harness';
 import { fakeElectron } from '../support/fake-electron';
 
 vi.mock('electron', async () => (await import('../support/fake-electron')).fakeElectronModule());

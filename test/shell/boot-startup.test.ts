@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type * as AppCore from '../../src-main/app-core';
+import type * as AppCore from '../../src-main/app/create-app';
 import type { Shell } from '../../src-main/shell/shell';
 import { fakeElectron, FakeBrowserWindow, FakeWebContents } from '../support/fake-electron';
 
@@ -16,7 +16,7 @@ vi.mock('electron', async () => (await import('../support/fake-electron')).fakeE
 // The options the shell gives the app core, to reach its approval prompt directly (the agent
 // protocol that normally triggers it is tested in test/main and test/shell/boot.test.ts).
 const captured = vi.hoisted(() => ({ askApproval: null as null | ((request: unknown) => Promise<unknown>) }));
-vi.mock('../../src-main/app-core', async (importOriginal) => {
+vi.mock('../../src-main/app/create-app', async (importOriginal) => {
   const original = await importOriginal<typeof AppCore>();
   return {
     ...original,

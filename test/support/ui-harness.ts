@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createAppCore, type AppCoreHandle } from '../../src-main/app-core';
-import type { AccessRequest, ApprovalAnswer } from '../../src-main/core/approval';
-import { createIpcHandlers, createInvoker, subscribeCoreEvents } from '../../src-main/ipc/handlers';
+import { createAppCore, type AppCoreHandle } from '../../src-main/app/create-app';
+import type { AccessRequest, ApprovalAnswer } from '../../src-main/app/approval';
+import { createIpcHandlers, createInvoker, subscribeCoreEvents } from '../../src-main/app/ipc-handlers';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/shell/security';
 import { createTestCipher } from '../main/vault/helpers';
 

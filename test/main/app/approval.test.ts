@@ -3,7 +3,7 @@
 // OS reported it; a client the OS could not vouch for gets Allow once at most, never remembered.
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src-shared/ipc-contract';
-import { createApprovalPolicy, type AccessRequest, type ApprovalAnswer } from '../../../src-main/core/approval';
+import { createApprovalPolicy, type AccessRequest, type ApprovalAnswer } from '../../../src-main/app/approval';
 import type { BridgeClient } from '../../../src-main/agent';
 import type { SettingsService } from '../../../src-main/vault';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { autostartFile, desktopEntry, linuxAutostart } from '../../../src-main/core/autostart-linux';
+import { autostartFile, desktopEntry, linuxAutostart } from '../../../src-main/app/autostart-linux';
 
 let home = '';
 afterEach(async () => {

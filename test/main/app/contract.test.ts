@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, splitChannel, type EventChannel, type InvokeChannel } from '../../../src-shared/ipc-contract';
 import { buildKeyBridgeApi, type Invoke, type Subscribe } from '../../../src-shared/preload-api';
-import { createIpcHandlers } from '../../../src-main/ipc/handlers';
+import { createIpcHandlers } from '../../../src-main/app/ipc-handlers';
 import { startCoreHarness, type CoreHarness } from './core-harness';
 
 let harness: CoreHarness;

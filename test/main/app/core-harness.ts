@@ -5,9 +5,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createAppCore, type AppCoreHandle, type AppCoreOptions, type Notification } from '../../../src-main/app-core';
-import type { AccessRequest, ApprovalAnswer } from '../../../src-main/core/approval';
-import { linuxAutostart } from '../../../src-main/core/autostart-linux';
+import { createAppCore, type AppCoreHandle, type AppCoreOptions, type Notification } from '../../../src-main/app/create-app';
+import type { AccessRequest, ApprovalAnswer } from '../../../src-main/app/approval';
+import { linuxAutostart } from '../../../src-main/app/autostart-linux';
 import type { Cipher } from '../../../src-main/vault';
 
 export function testCipher(): Cipher {

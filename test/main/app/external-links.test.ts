@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl, isAssistantInstallLink } from '../../../src-main/core/external-links';
+import { isAllowedExternalUrl, isAssistantInstallLink } from '../../../src-main/app/external-links';
 import { cursorInstallLink, vscodeInstallLink } from '../../../src-main/clients';
 
 describe('external links', () => {

@@ -1,7 +1,7 @@
 // The "grace window ending" reminder, with a manual clock.
 import { describe, expect, it } from 'vitest';
 import type { ProfileView } from '../../../src-shared/profile';
-import { createGraceReminders, GRACE_WARNING_MS } from '../../../src-main/core/grace-reminders';
+import { createGraceReminders, GRACE_WARNING_MS } from '../../../src-main/app/grace-reminders';
 import type { Clock } from '../../../src-main/vault';
 
 function manualClock(start: number) {

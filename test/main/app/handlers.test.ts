@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS, type EventChannel, type InvokeResult } from '../../../src-shared/ipc-contract';
 import type { Invoke } from '../../../src-shared/preload-api';
-import { createInvoker, createIpcHandlers, subscribeCoreEvents, typedInvoke, type IpcHandlers, type Invoker } from '../../../src-main/ipc/handlers';
+import { createInvoker, createIpcHandlers, subscribeCoreEvents, typedInvoke, type IpcHandlers, type Invoker } from '../../../src-main/app/ipc-handlers';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { startCoreHarness, type CoreHarness } from './core-harness';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvokeResult } from '../../../src-shared/ipc-contract';
 import type { Invoke } from '../../../src-shared/preload-api';
-import { createInvoker, createIpcHandlers, typedInvoke, type Invoker } from '../../../src-main/ipc/handlers';
+import { createInvoker, createIpcHandlers, typedInvoke, type Invoker } from '../../../src-main/app/ipc-handlers';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { startCoreHarness, type CoreHarness } from './core-harness';
 

@@ -1,11 +1,11 @@
 // What leaves the app core passes the vault's redactor (every key it has held, not only the
 // vendor-shaped ones): the activity log, notices, events, and every action's answer and error.
 import { describe, expect, it } from 'vitest';
-import { createActivityLog } from '../../../src-main/core/activity-log';
-import { createEventHub } from '../../../src-main/core/event-hub';
-import { createNotices } from '../../../src-main/core/notices';
-import { redactedError, redactingCore } from '../../../src-main/core/redacting-core';
-import type { AppCore } from '../../../src-main/core/types';
+import { createActivityLog } from '../../../src-main/app/activity-log';
+import { createEventHub } from '../../../src-main/app/event-hub';
+import { createNotices } from '../../../src-main/app/notices';
+import { redactedError, redactingCore } from '../../../src-main/app/redacting-core';
+import type { AppCore } from '../../../src-main/app/types';
 import type { ActivityEvent, SessionView } from '../../../src-shared/ipc-contract';
 import { REDACTED, keyRedactor } from '../../../src-shared/redact';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionView, StorageStatus } from '../../../src-shared/ipc-contract';
 import type { ProfileView } from '../../../src-shared/profile';
-import { trayModel, type TrayItem, type TrayState } from '../../../src-main/core/tray-model';
+import { trayModel, type TrayItem, type TrayState } from '../../../src-main/app/tray-model';
 
 const keychain: StorageStatus = { mode: 'keychain', backend: null, explanation: '' };
 const profile = (name: string, over: Partial<ProfileView> = {}): ProfileView => ({

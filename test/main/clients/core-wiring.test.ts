@@ -4,9 +4,9 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInvoker, createIpcHandlers, typedInvoke } from '../../../src-main/ipc/handlers';
+import { createInvoker, createIpcHandlers, typedInvoke } from '../../../src-main/app/ipc-handlers';
 import type { InvokeResult } from '../../../src-shared/ipc-contract';
-import { startCoreHarness, type CoreHarness } from '../ipc/core-harness';
+import { startCoreHarness, type CoreHarness } from '../app/core-harness';
 import { asUser } from './temp-home';
 
 const UO_KEY = 'uo_test_wiring4b7e1d9c3a58';

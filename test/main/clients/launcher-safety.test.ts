@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launcherScript, writeLauncher } from '../../../src-main/clients/launcher';
-import { PrivateDirError } from '../../../src-main/core/private-dir';
+import { PrivateDirError } from '../../../src-main/clients/private-dir';
 
 let dir: string;
 let home: string;

@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ensurePrivateDir, keybridgeHome, PrivateDirError, securePrivateFolders } from '../../../src-main/core/private-dir';
+import { ensurePrivateDir, keybridgeHome, PrivateDirError, securePrivateFolders } from '../../../src-main/clients/private-dir';
 
 let home: string;
 beforeEach(async () => {
