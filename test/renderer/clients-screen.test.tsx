@@ -34,7 +34,7 @@ afterEach(cleanup);
 async function openClients() {
   const user = userEvent.setup();
   render(<App />);
-  await user.click(screen.getByRole('tab', { name: 'Clients' }));
+  await user.click(screen.getByRole('tab', { name: 'Assistants' }));
   const card = within(await screen.findByRole('article', { name: 'Cursor' }));
   return { user, card };
 }
@@ -44,7 +44,7 @@ describe('Clients', () => {
     main.answer('clients:list', () => ok([cursor()]));
     main.answer('clients:connect', () => fail('Cursor\'s config is not valid JSON (line 3); fix it or remove it, then connect again.'));
     const { user, card } = await openClients();
-    await user.selectOptions(card.getByLabelText('Profile'), 'mcp-cursor');
+    await user.selectOptions(card.getByLabelText('Key'), 'mcp-cursor');
     await user.click(card.getByRole('button', { name: 'Connect' }));
     expect(main.callsTo('clients:connect')).toEqual([[{ client: 'cursor', profile: 'mcp-cursor' }]]);
     expect((await card.findByRole('alert')).textContent).toContain('not valid JSON (line 3)');
@@ -160,11 +160,34 @@ describe('Clients', () => {
     const card = within(await screen.findByRole('article', { name: 'VS Code (shop)' }));
     expect(screen.getByRole('article', { name: 'Cursor (shop)' })).toBeTruthy();
     expect(main.callsTo('clients:add-project')).toEqual([[{ dir: 'shop' }], [{ dir: '/home/u/src/shop' }]]);
-    await user.selectOptions(card.getByLabelText('Profile'), 'mcp-cursor');
+    await user.selectOptions(card.getByLabelText('Key'), 'mcp-cursor');
     main.answer('clients:connect', () => ok(project('/home/u/src/shop')[1]!));
     await user.click(card.getByRole('button', { name: 'Connect' }));
     expect(main.callsTo('clients:connect')).toEqual([[{ client: 'vscode-project', projectDir: '/home/u/src/shop', profile: 'mcp-cursor' }]]);
     await user.click(card.getByRole('button', { name: 'Remove folder' }));
     expect(main.callsTo('clients:remove-project')).toEqual([[{ dir: '/home/u/src/shop' }]]);
   });
+
+  it("shows an unreadable file's path and reason on its own card, other files' problems, and the other cards as usual", async () => {
+    const message = 'KeyBridge cannot read /home/u/.cursor/mcp.json: permission denied (EACCES). It left the file alone; fix its permissions (or move it aside) and KeyBridge will pick it up.';
+    main.answer('clients:list', () =>
+      ok([
+        cursor({ state: 'error', error: message }),
+        cursor({ id: 'vscode', label: 'VS Code', configPath: '/home/u/.config/Code/User/mcp.json', problems: ['/home/u/.config/Code/User/settings.json:3:5: a comma was expected.'] }),
+        cursor({ id: 'claude-desktop', label: 'Claude Desktop', configPath: '/home/u/.config/Claude/claude_desktop_config.json', plaintextKeys: 1 }),
+      ]),
+    );
+    const { card } = await openClients();
+    expect(card.getByText('Error')).toBeTruthy();
+    expect(card.getByText(message)).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'VS Code' })).getByText(/settings\.json:3:5: a comma was expected/)).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Claude Desktop' })).getByRole('alert').textContent).toContain('A plaintext API key was found in this config.');
+  });
+
+  it('says when backups KeyBridge made still hold the plaintext keys', async () => {
+    main.answer('clients:list', () => ok([cursor({ plaintextKeys: 1, plaintextBackups: 2 })]));
+    const { card } = await openClients();
+    expect(card.getByRole('alert').textContent).toBe('A plaintext API key was found in this config. 2 backups KeyBridge made of it hold it too, until you move it.Move into KeyBridge');
+  });
 });
+

@@ -1,11 +1,12 @@
 // The "Move into KeyBridge" dialog with configs as they are in the wild (issue 13): what the
-// user is told and what the page asks main to do. window.keybridge is the app's own preload
-// API over an in-memory main (fake-main.ts); the real files and vault are covered in
-// test/main/clients/wild-configs.test.ts and, in Chromium, test/e2e/migration.test.ts.
+// user is told and what the page asks main to do. The dialog is rendered on its own (the
+// Clients screen that opens it is tested in clients-screen.test.tsx); window.keybridge is the
+// app's own preload API over an in-memory main (fake-main.ts). The real files and vault are
+// covered in test/main/clients/wild-configs.test.ts and, in Chromium, test/e2e/migration.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { App } from '../../src-renderer/components/App';
+import { MigrationDialog } from '../../src-renderer/components/MigrationDialog';
 import type { ClientView, Finding, ScanError, ScanReport } from '../../src-shared/ipc-contract';
 import { fail, installFakeMain, ok, polyfillDialog, profileView, type FakeMain } from './fake-main';
 
@@ -61,14 +62,11 @@ beforeEach(() => {
 afterEach(cleanup);
 
 async function openDialog(view: ClientView = client()) {
-  main.answer('clients:list', () => ok([view]));
   const user = userEvent.setup();
-  render(<App />);
-  await user.click(screen.getByRole('tab', { name: 'Clients' }));
-  const card = within(await screen.findByRole('article', { name: view.label }));
-  await user.click(card.getByRole('button', { name: 'Move into KeyBridge' }));
+  let moved = 0;
+  render(<MigrationDialog client={view} onClose={() => undefined} onMoved={() => void moved++} />);
   const dialog = within(await screen.findByRole('dialog', { name: `Plaintext keys in ${view.label}` }));
-  return { user, card, dialog };
+  return { user, dialog, moves: () => moved };
 }
 
 /** One key's row in the dialog, once the scan has shown it. */
@@ -89,34 +87,16 @@ describe('Move into KeyBridge, configs in the wild', () => {
       report = { findings: [], errors: [] };
       return ok({ profile: profileView({ name: 'uptime' }), message: "Moved into KeyBridge as uptime. 'uptime' now starts the bridge." });
     });
-    const { user, dialog } = await openDialog();
+    const { user, dialog, moves } = await openDialog();
     const item = await row(dialog, 'uptime uo_…88bb');
     await user.click(item.getByRole('button', { name: 'Move into KeyBridge' }));
     expect((await item.findByRole('alert')).textContent).toContain('cannot be written (permission denied (EACCES))');
+    expect(moves()).toBe(0);
     expect((await item.findByRole('alert')).textContent).toContain('KeyBridge did not keep it');
     await user.click(item.getByRole('button', { name: 'Move into KeyBridge' }));
     expect((await dialog.findByRole('status')).textContent).toBe("Moved into KeyBridge as uptime. 'uptime' now starts the bridge.");
     expect(main.callsTo('migration:migrate')).toHaveLength(2);
-  });
-
-  it("2. a client whose file cannot be read shows the path and the reason on its card; other files' problems too", async () => {
-    const message = `KeyBridge cannot read ${CURSOR_PATH}: permission denied (EACCES). It left the file alone; fix its permissions (or move it aside) and KeyBridge will pick it up.`;
-    main.answer('clients:list', () =>
-      ok([
-        client({ state: 'error', plaintextKeys: 0, error: message }),
-        client({ id: 'vscode', label: 'VS Code', configPath: '/home/u/.config/Code/User/mcp.json', plaintextKeys: 0, problems: ['/home/u/.config/Code/User/settings.json:3:5: a comma was expected.'] }),
-        client({ id: 'claude-desktop', label: 'Claude Desktop', configPath: '/home/u/.config/Claude/claude_desktop_config.json', plaintextKeys: 1 }),
-      ]),
-    );
-    const user = userEvent.setup();
-    render(<App />);
-    await user.click(screen.getByRole('tab', { name: 'Clients' }));
-    const cursor = within(await screen.findByRole('article', { name: 'Cursor' }));
-    expect(cursor.getByText('Error')).toBeTruthy();
-    expect(cursor.getByText(message)).toBeTruthy();
-    expect(within(screen.getByRole('article', { name: 'VS Code' })).getByText(/settings\.json:3:5: a comma was expected/)).toBeTruthy();
-    const claude = within(screen.getByRole('article', { name: 'Claude Desktop' }));
-    expect(claude.getByRole('alert').textContent).toContain('A plaintext API key was found in this config.');
+    expect(moves()).toBe(1);
   });
 
   it('4. names the project or file a key is in', async () => {
@@ -246,10 +226,9 @@ describe('Move into KeyBridge, configs in the wild', () => {
     expect(dialog.queryByRole('button', { name: 'Keep the local server, take the key out of the file' })).toBeNull();
   });
 
-  it('10. tells the user which backups hold the key: on the card, next to the key, and when they leave it', async () => {
+  it('10. tells the user which backups hold the key: next to the key, and when they leave it', async () => {
     scanAnswers(() => ({ findings: [finding({ backupsHoldingKey: 2 })], errors: [] }));
-    const { user, card, dialog } = await openDialog(client({ plaintextBackups: 2 }));
-    expect(card.getByRole('alert').textContent).toContain('2 backups KeyBridge made of it hold it too, until you move it.');
+    const { user, dialog } = await openDialog(client({ plaintextBackups: 2 }));
     const item = await row(dialog, 'uptime uo_…88bb');
     expect((await dialog.findByText(/moving it removes it from them/)).textContent).toBe('The key is also in 2 of the backups KeyBridge made of this file; moving it removes it from them.');
     await user.click(item.getByRole('button', { name: 'Leave it' }));
