@@ -46,8 +46,8 @@ const CI = process.env.CI === 'true';
 const runs = (onCi: number, locally: number) => Number(process.env.FUZZ_RUNS ?? (CI ? onCi : locally));
 /** Pure codec properties: cheap. */
 const CODEC_RUNS = runs(10_000, 1000);
-/** Each case is two connections and two requests through the bridge process (~10 ms). */
-const HANDSHAKE_RUNS = runs(3000, 300);
+/** Each case is two connections and two requests through the bridge process (~10-20 ms). */
+const HANDSHAKE_RUNS = runs(2000, 300);
 /** Each case is a request through the bridge process, results up to 200 KB (~6 ms). */
 const LINE_RUNS = runs(2000, 200);
 /** Each case is several requests through the real agent to the fake vendor over HTTP (~50 ms). */
