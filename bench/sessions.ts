@@ -1,12 +1,13 @@
 // The three ways the benchmark reaches the fake vendor with the SDK Client: through our
-// bridge (stdio), directly over HTTP (the floor), and through mcp-remote (stdio).
+// bridge (stdio) to the agent, directly over HTTP (the floor), and through mcp-remote (stdio);
+// plus, for large results only, the stdio floor (bench/stdio-floor.cjs: no vendor at all).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { join } from 'node:path';
 
-export type Mode = 'ours' | 'direct' | 'mcp-remote';
+export type Mode = 'ours' | 'direct' | 'mcp-remote' | 'stdio-floor';
 
 export interface BenchSession {
   readonly mode: Mode;
@@ -54,6 +55,15 @@ function transportFor(mode: Mode, config: SessionConfig, options: SessionOptions
       fetch: fetchWithOwnSignal,
     });
     return { transport, stdio: null };
+  }
+  if (mode === 'stdio-floor') {
+    const stdio = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(config.root, 'bench/stdio-floor.cjs')],
+      stderr: 'pipe',
+      maxBufferSize: CLIENT_MAX_MESSAGE,
+    });
+    return { transport: stdio, stdio };
   }
   const stdio =
     mode === 'ours'
