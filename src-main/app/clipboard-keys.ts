@@ -6,6 +6,7 @@ import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
 import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
 import type { VendorId } from '../../src-shared/vendors';
 import { keyFingerprint } from '../vault';
+import { UserError } from '../../src-shared/user-error';
 
 /** Electron 45's clipboard is asynchronous (readText/writeText return promises). */
 export interface ClipboardText {
@@ -30,7 +31,7 @@ export async function resolveKeySource(source: KeySource, clipboard: ClipboardTe
   if (source.source === 'typed') return source.key;
   const key = normalizeKey(await clipboard.readText());
   if (!key || keyFingerprint(key) !== source.fingerprint) {
-    throw new Error('The clipboard no longer holds the key you pasted. Copy the key again and paste it.');
+    throw new UserError('The clipboard no longer holds the key you pasted. Copy the key again and paste it.');
   }
   return key;
 }
@@ -38,6 +39,6 @@ export async function resolveKeySource(source: KeySource, clipboard: ClipboardTe
 /** The key check a vendor applies, for callers that know the vendor (add, rotate). */
 export function checkKeyFor(raw: string, vendor: VendorId, customPrefix: string | null): string {
   const check = checkKey(raw, vendor, customPrefix);
-  if (!check.ok) throw new Error(check.message);
+  if (!check.ok) throw new UserError(check.message);
   return check.key;
 }

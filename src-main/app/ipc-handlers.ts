@@ -22,6 +22,7 @@ import {
 import type { Invoke } from '../../src-shared/preload-api';
 import { redact } from '../../src-shared/redact';
 import type { AppCore, ChannelValue, CoreCalls, ParsedArgs } from './types';
+import { userMessage } from './user-message';
 
 export type IpcHandler<C extends InvokeChannel> = (...args: ParsedArgs<C>) => Promise<ChannelValue<C>>;
 export type IpcHandlers = { readonly [C in InvokeChannel]: IpcHandler<C> };
@@ -46,7 +47,8 @@ export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
 }
 
 export interface InvokerOptions {
-  /** Told about failures that are main's fault (a result off the contract); the user sees a short message. */
+  /** Told about failures that are main's fault (a bug thrown by an action, with its stack; a
+   * result off the contract); the user sees a short message. */
   onInternalError?: (channel: InvokeChannel, detail: string) => void;
 }
 
@@ -62,7 +64,7 @@ export function createInvoker(handlers: IpcHandlers, options: InvokerOptions = {
     try {
       value = await (handlers[channel] as (...a: readonly unknown[]) => Promise<unknown>)(...args.data);
     } catch (error) {
-      return { ok: false, error: redact(errorMessage(error)) };
+      return { ok: false, error: redact(userMessage(error, (detail) => options.onInternalError?.(channel, redact(detail)))) };
     }
     const result = contract.result.safeParse(value);
     if (!result.success) {
@@ -105,8 +107,3 @@ function describeIssues(error: z.ZodError): string {
   return `${where}${issue.message}${more}`;
 }
 
-function errorMessage(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  if (typeof error === 'string' && error) return error;
-  return 'Something went wrong.';
-}

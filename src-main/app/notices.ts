@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Notice } from '../../src-shared/ipc-contract';
 import { redact, type Redactor } from '../../src-shared/redact';
+import { UserError } from '../../src-shared/user-error';
 
 export interface Notices {
   list(): Notice[];
@@ -27,7 +28,7 @@ export function createNotices(now: () => Date, onChange: (notices: Notice[]) => 
     },
     dismiss(id) {
       const next = notices.filter((n) => n.id !== id);
-      if (next.length === notices.length) throw new Error('That notice is no longer shown.');
+      if (next.length === notices.length) throw new UserError('That notice is no longer shown.');
       notices = next;
       onChange(notices);
     },

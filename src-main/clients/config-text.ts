@@ -3,9 +3,10 @@
 // we touch — other servers, key order, comments, indentation — stays as it was.
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
+import { UserError } from '../../src-shared/user-error';
 
 /** A config file that does not parse: never overwritten, reported with its line and column. */
-export class ConfigParseError extends Error {
+export class ConfigParseError extends UserError {
   constructor(
     readonly file: string,
     readonly line: number,
@@ -233,14 +234,14 @@ export function editEntry(text: string, serversPath: string | JsonPath, name: st
   const created = body.trim() === '' || body.trim() === '{}';
   const base = created ? '{\n}' : body;
   const root = parseTree(base, [], { allowTrailingComma: true, disallowComments: false });
-  if (!root || root.type !== 'object') throw new Error('The config is not a JSON object.');
+  if (!root || root.type !== 'object') throw new UserError('The config is not a JSON object.');
   // The deepest object along the path that exists; `null` counts as absent.
   let node: Node = root;
   let depth = 0;
   for (; depth < path.length; depth++) {
     const child = findNodeAtLocation(node, [path[depth] ?? '']);
     if (!child || child.type === 'null') break;
-    if (child.type !== 'object') throw new Error(`"${path[depth] ?? ''}" is not an object.`);
+    if (child.type !== 'object') throw new UserError(`"${path[depth] ?? ''}" is not an object.`);
     node = child;
   }
   if (depth === path.length) {
@@ -260,7 +261,7 @@ export function replaceInString(text: string, path: readonly (string | number)[]
   const { bom, body } = splitBom(text);
   const root = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
   const node = root ? findNodeAtLocation(root, [...path]) : undefined;
-  if (!node || node.type !== 'string' || typeof node.value !== 'string') throw new Error(`No string at ${path.join('.')}.`);
+  if (!node || node.type !== 'string' || typeof node.value !== 'string') throw new UserError(`No string at ${path.join('.')}.`);
   return bom + splice(body, node.offset, node.length, JSON.stringify(node.value.split(search).join(replacement)));
 }
 
@@ -273,7 +274,7 @@ export function appendToArray(text: string, path: JsonPath, value: unknown): str
   const parentPath = path.slice(0, -1);
   const key = path[path.length - 1] ?? '';
   if (!array || array.type === 'null') return editEntry(text, parentPath, key, [value]);
-  if (array.type !== 'array') throw new Error(`"${key}" is not a list.`);
+  if (array.type !== 'array') throw new UserError(`"${key}" is not a list.`);
   const items = array.children ?? [];
   const last = items[items.length - 1];
   if (!last) return editEntry(text, parentPath, key, [value]);

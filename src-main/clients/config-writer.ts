@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { UserError } from '../../src-shared/user-error';
 
 export const BACKUP_MARK = '.keybridge-backup-';
 export const BACKUPS_KEPT = 5;
@@ -54,7 +55,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** A config that exists but cannot be read: shown on its own client's card, nothing else fails. */
-export class ConfigReadError extends Error {
+export class ConfigReadError extends UserError {
   constructor(
     readonly file: string,
     readonly reason: string,
@@ -65,7 +66,7 @@ export class ConfigReadError extends Error {
 }
 
 /** A config KeyBridge will not (or cannot) write; nothing was changed. */
-export class ConfigWriteError extends Error {
+export class ConfigWriteError extends UserError {
   constructor(
     readonly file: string,
     readonly reason: string,

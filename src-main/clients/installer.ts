@@ -5,6 +5,7 @@ import { backupsHolding, updateFile } from './config-writer';
 import { scanEntry } from './key-scan';
 import type { ClientId, ClientRef, ClientTarget } from './registry';
 import { readBlocksOf, readClientFiles, type FileProblem } from './server-blocks';
+import { UserError } from '../../src-shared/user-error';
 
 export type ClientStateKind = 'not-present' | 'not-connected' | 'connected' | 'changed' | 'error';
 
@@ -51,7 +52,7 @@ export interface UninstallResult {
   backupPath: string | null;
 }
 
-export class ClientNotPresentError extends Error {
+export class ClientNotPresentError extends UserError {
   constructor(readonly target: ClientTarget) {
     super(`${target.label} does not seem to be installed here (${target.presenceDir} is missing). Install or start it once, then connect again.`);
     this.name = 'ClientNotPresentError';

@@ -7,6 +7,7 @@ import { lstat, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ensurePrivateDir, keybridgeHome } from './private-dir';
+import { UserError } from '../../src-shared/user-error';
 
 export const launcherInputsSchema = z.object({
   platform: z.string().min(1),
@@ -90,7 +91,7 @@ export async function writeLauncher(inputs: LauncherInputs): Promise<{ path: str
     throw error;
   });
   if (current?.isSymbolicLink()) await unlink(target);
-  else if (current && !current.isFile()) throw new Error(`${target} is not a file; move it away and start KeyBridge again.`);
+  else if (current && !current.isFile()) throw new UserError(`${target} is not a file; move it away and start KeyBridge again.`);
   else if (current && (await sameRegularFile(target, script))) return { path: target, changed: false };
 
   await replaceFile(target, script, LAUNCHER_MODE);

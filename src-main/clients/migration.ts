@@ -19,6 +19,7 @@ import { backupsHolding, ConfigWriteError, scrubBackups, updateFile } from './co
 import { scanEntry, type RawFinding } from './key-scan';
 import type { ClientId, ClientRef, ClientTarget } from './registry';
 import { readBlocksOf, readClientFiles, type FileProblem, type ServerBlock } from './server-blocks';
+import { UserError } from '../../src-shared/user-error';
 
 /** Where migrated keys go: the vault (the shell plugs it in). */
 export interface MigrationTarget {
@@ -91,7 +92,7 @@ export interface MigrationResult {
   message: string;
 }
 
-export class FindingGoneError extends Error {
+export class FindingGoneError extends UserError {
   constructor(file: string) {
     super(`That key is no longer in ${file} (the file changed). Scan again.`);
     this.name = 'FindingGoneError';
@@ -99,7 +100,7 @@ export class FindingGoneError extends Error {
 }
 
 /** A move that did not happen, in words for the user. */
-export class MigrationError extends Error {
+export class MigrationError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'MigrationError';
@@ -216,7 +217,7 @@ export async function migrate(
   entryOptions: BridgeEntryOptions,
 ): Promise<MigrationResult> {
   const { action, profile, endpoint: endpointOverride, replaceLocal } = migrateOptionsSchema.parse(options);
-  if (action !== 'keep-local' && !profile) throw new Error('Name the profile the key goes to.');
+  if (action !== 'keep-local' && !profile) throw new UserError('Name the profile the key goes to.');
   let holders: Located[] = [];
   let movedKey: string | null = null;
   let pending: AddProfileInput | null = null;
@@ -234,7 +235,7 @@ export async function migrate(
     let out = text;
     if (action === 'keep-local') {
       if (!finding.keepLocalPossible) {
-        throw new Error(
+        throw new UserError(
           chosen.raw.local
             ? `${target.label} reads a server's key only from its config file, so KeyBridge cannot keep '${chosen.raw.entryName}' running locally without the key there. Leave it as it is, or replace it with the bridge.`
             : `'${chosen.raw.entryName}' is not a local server; move its key into KeyBridge instead.`,
@@ -254,18 +255,18 @@ export async function migrate(
     } else {
       const local = holders.find((hit) => hit.raw.local);
       if (local && !replaceLocal) {
-        throw new Error(
+        throw new UserError(
           `'${local.raw.entryName}' is a local server (${local.raw.local}) that reads the key from its environment. Moving the key replaces it with KeyBridge's bridge to the remote endpoint, so a different server would run. Confirm that to move it; nothing was changed.`,
         );
       }
       const name = profileNameSchema.parse(profile);
       if (action === 'use-existing') {
         const existing = vault.profiles().find((p) => p.name === name);
-        if (!existing) throw new Error(`There is no profile named '${name}' any more. Scan again.`);
-        if (existing.fingerprint !== keyFingerprint(key)) throw new Error(`'${name}' holds a different key than ${chosen.raw.entryName}; move this key as a new profile instead.`);
+        if (!existing) throw new UserError(`There is no profile named '${name}' any more. Scan again.`);
+        if (existing.fingerprint !== keyFingerprint(key)) throw new UserError(`'${name}' holds a different key than ${chosen.raw.entryName}; move this key as a new profile instead.`);
       } else {
         const endpoint = endpointOverride ?? finding.endpoint;
-        if (!endpoint) throw new Error(finding.problem ?? 'The MCP URL is missing.');
+        if (!endpoint) throw new UserError(finding.problem ?? 'The MCP URL is missing.');
         pending = {
           name,
           vendor: finding.vendor,
@@ -289,7 +290,7 @@ export async function migrate(
     const left = body.indexOf(key);
     if (left >= 0) {
       const { line, column } = lineAndColumn(body, left);
-      throw new Error(`The key also appears at ${configPath}:${line}:${column} outside a server entry KeyBridge understands; remove it there by hand, then try again. Nothing was changed.`);
+      throw new UserError(`The key also appears at ${configPath}:${line}:${column} outside a server entry KeyBridge understands; remove it there by hand, then try again. Nothing was changed.`);
     }
     movedKey = key;
     return out;

@@ -6,6 +6,7 @@
 // ACLs are per user already).
 import { lstat, mkdir, chmod } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../../src-shared/user-error';
 
 export const PRIVATE_DIR_MODE = 0o700;
 
@@ -14,7 +15,7 @@ export function keybridgeHome(homeDir: string, platform: NodeJS.Platform | strin
   return (platform === 'win32' ? path.win32 : path.posix).join(homeDir, '.keybridge');
 }
 
-export class PrivateDirError extends Error {}
+export class PrivateDirError extends UserError {}
 
 /**
  * Makes `dir` an owner-only folder: creates it (and missing parents) with mode 0700, or

@@ -17,6 +17,7 @@ import { clientRefSchema, PROJECT_CLIENT_IDS, resolveClient, USER_CLIENT_IDS, ty
 import { filesOf } from './server-blocks';
 import { cursorInstallLink, snippet, vscodeInstallLink, type Snippet } from './snippets';
 import { testConnection, type TestConnectionOptions } from './test-connection';
+import { UserError } from '../../src-shared/user-error';
 
 export interface ClientsServiceOptions {
   host: Host;
@@ -107,7 +108,7 @@ export class ClientsService extends EventEmitter<Events> {
   async addProject(projectDir: string): Promise<ClientRef[]> {
     const dir = path.resolve(projectDir);
     const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) throw new Error(`${dir} is not a folder on this computer.`);
+    if (!isDir) throw new UserError(`${dir} is not a folder on this computer.`);
     this.projects.add(dir);
     await this.saveProjects();
     const refs = PROJECT_CLIENT_IDS.map((id) => clientRefSchema.parse({ id, projectDir: dir }));
@@ -215,7 +216,7 @@ export class ClientsService extends EventEmitter<Events> {
   async migrate(findingId: string, options: MigrateOptions): Promise<MigrationResult> {
     const { findings } = await this.scanKeys();
     const finding = findings.find((f) => f.id === findingId);
-    if (!finding) throw new Error('That key is no longer where it was found. Scan again.');
+    if (!finding) throw new UserError('That key is no longer where it was found. Scan again.');
     try {
       return await migrate(this.target(finding.ref), finding.configPath, findingId, options, this.options.vault, this.entryOptions);
     } finally {

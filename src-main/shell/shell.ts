@@ -4,6 +4,7 @@ import * as electron from 'electron';
 import { createAppCore, type AppCoreHandle } from '../app/create-app';
 import type { TrayAction } from '../app/tray-model';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../app/ipc-handlers';
+import { userMessage } from '../app/user-message';
 import { handleAppProtocol } from './app-protocol';
 import { copyBridgeOutOfMount, runningAppImage } from './appimage';
 import { registerIpc } from './ipc';
@@ -100,7 +101,7 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   const mainWindow = window;
 
   const invoker = createInvoker(createIpcHandlers(core), {
-    onInternalError: (channel, detail) => log('error', `${channel} answered off the contract: ${detail}`),
+    onInternalError: (channel, detail) => log('error', `${channel} failed: ${detail}`),
   });
   // A navigation asked for by the tray waits until the page runs (it has called main since the
   // window was created), so a cold-started window does not miss it.
@@ -131,8 +132,7 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   );
 
   const failed = (what: string) => (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    notify({ title: `${what} failed`, body: message });
+    notify({ title: `${what} failed`, body: userMessage(error, (detail) => log('error', `${what} failed: ${detail}`)) });
   };
   const navigateTo = (target: Parameters<AppCoreHandle['app']['navigate']>[0]) => {
     mainWindow

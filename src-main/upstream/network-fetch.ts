@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { NetworkSettings } from '../../src-shared/endpoint';
+import { UserError } from '../../src-shared/user-error';
 
 export interface NetworkFetch {
   fetch: FetchLike;
@@ -14,7 +15,7 @@ export interface NetworkFetch {
   destroy(): Promise<void>;
 }
 
-export class NetworkSettingsError extends Error {}
+export class NetworkSettingsError extends UserError {}
 
 /** Sockets per origin, for every session of the agent together. The runtime's fetch opens one
  * per request in flight (1,000 in flight = 1,000 sockets, and resets under load); undici's

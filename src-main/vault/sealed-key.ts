@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { maskKey } from '../../src-shared/key-format';
 import { KeychainBusyError, type Cipher } from './ports';
 import type { SealedKey } from './stored-schema';
+import { UserError } from '../../src-shared/user-error';
 
 /** `sha256:` + the first 8 hex digits of the key's SHA-256. */
 export function keyFingerprint(key: string): string {
@@ -15,7 +16,7 @@ export async function sealKey(cipher: Cipher, key: string, customPrefix: string 
   return { ciphertext: Buffer.from(encrypted).toString('base64'), masked: maskKey(key, customPrefix), fingerprint: keyFingerprint(key) };
 }
 
-export class KeyUnreadableError extends Error {
+export class KeyUnreadableError extends UserError {
   constructor() {
     super('The stored key can no longer be decrypted (the system keychain changed). Re-enter the key.');
   }

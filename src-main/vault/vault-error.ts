@@ -1,5 +1,6 @@
+import { UserError } from '../../src-shared/user-error';
 /** An error whose message is meant for the user as it is. */
-export class VaultError extends Error {}
+export class VaultError extends UserError {}
 
 const WRITE_PROBLEMS: Record<string, string> = {
   ENOSPC: 'the disk is full',

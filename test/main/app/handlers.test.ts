@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS, type EventChannel, type InvokeResult } from '../../../src-shared/ipc-contract';
 import type { Invoke } from '../../../src-shared/preload-api';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents, typedInvoke, type IpcHandlers, type Invoker } from '../../../src-main/app/ipc-handlers';
+import { INTERNAL_ERROR_MESSAGE, UserError } from '../../../src-shared/user-error';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { startCoreHarness, type CoreHarness } from './core-harness';
 
@@ -220,16 +221,24 @@ describe('the invoker guards what leaves main', () => {
     expect(reported[0]).toMatch(/^settings:get /);
   });
 
-  it('turns a thrown error into its message, redacted', async () => {
+  it("turns a thrown UserError into its message, redacted; a bug's details go only to the log, redacted too", async () => {
     const handlers: IpcHandlers = {
       ...base(),
       'profiles:verify': async () => {
-        throw new Error(`upstream said: bad key ${KEY_1} (Authorization: Bearer ${KEY_2})`);
+        throw new UserError(`upstream said: bad key ${KEY_1} (Authorization: Bearer ${KEY_2})`);
+      },
+      'profiles:rollback': async () => {
+        throw new Error(`bug with ${KEY_1} in it`);
       },
     };
-    const error = failure(await createInvoker(handlers)('profiles:verify', ['mcp-claude']));
+    const logged: string[] = [];
+    const invoker = createInvoker(handlers, { onInternalError: (_channel, detail) => logged.push(detail) });
+    const error = failure(await invoker('profiles:verify', ['mcp-claude']));
     expect(error).toMatch(/^upstream said: bad key \[redacted\] \(Authorization: Bearer \[redacted\]/);
     expect(error).not.toContain(KEY_1);
     expect(error).not.toContain(KEY_2);
+    expect(failure(await invoker('profiles:rollback', ['mcp-claude']))).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(logged.join('\n')).toMatch(/bug with uo_\[redacted\]|bug with \[redacted\]/);
+    expect(logged.join('\n')).not.toContain(KEY_1);
   });
 });
