@@ -13,9 +13,13 @@ import type { StoredProfile } from './stored-schema';
 import { VaultError } from './vault-error';
 
 export interface KeyLifecycle {
+  /** Checks and encrypts the key; with `verify`, probes the endpoint first and refuses on failure. */
   add(input: AddProfileInput, options?: { verify?: boolean }): Promise<ProfileView>;
+  /** Verifies newKey first (nothing changes on failure), then makes it active and pushes it. */
   rotate(name: string, newKey: string): Promise<ProfileView>;
+  /** Restores the kept previous key and pushes it; the key rotated to is forgotten. */
   rollback(name: string): Promise<ProfileView>;
+  /** The user revoked the old UptimeObserver key: forget it. */
   confirmRevoked(name: string): Promise<ProfileView>;
 }
 

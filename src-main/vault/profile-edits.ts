@@ -15,8 +15,11 @@ export interface ProfileUpdate {
 }
 
 export interface ProfileEdits {
+  /** Endpoint, auth style, note. Bridges get the new endpoint/auth at once. */
   update(patch: ProfileUpdate): Promise<ProfileView>;
+  /** Paused: bridges are told the key is revoked and new ones are refused ('denied') until resumed. */
   setPaused(name: string, paused: boolean): Promise<ProfileView>;
+  /** Wipes the profile and its ciphertext; connected bridges get `revoked`. */
   remove(name: string): Promise<void>;
 }
 

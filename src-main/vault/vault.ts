@@ -12,20 +12,20 @@
 //   key-memory                      every key seen, to redact with
 //   settings                        settings and remembered decisions
 import type { StorageStatus } from '../../src-shared/ipc-contract';
-import type { AddProfileInput, ProbeResult, ProfileView } from '../../src-shared/profile';
+import type { ProfileView } from '../../src-shared/profile';
 import { probeEndpoint, type Probe } from '../upstream/probe';
 import { createCredentials, type CredentialsLookup, type CredentialsOptions } from './credentials';
 import { openDocumentStore } from './document-store';
 import { createGraceTimers } from './grace-timers';
 import { createKeyEvents, type KeyEventListener } from './key-events';
-import { createKeyLifecycle } from './key-lifecycle';
+import { createKeyLifecycle, type KeyLifecycle } from './key-lifecycle';
 import { createKeyMemory } from './key-memory';
 import { createKeyOpener } from './key-opener';
-import { createKeyVerifier } from './key-verify';
+import { createKeyVerifier, type KeyVerifier } from './key-verify';
 import type { Unsubscribe } from './listeners';
 import { systemClock, type Cipher, type Clock, type StoreBackend } from './ports';
 import { createProblems, type VaultProblem } from './problems';
-import { createProfileEdits, type ProfileUpdate } from './profile-edits';
+import { createProfileEdits, type ProfileEdits } from './profile-edits';
 import { createProfileRecords } from './profile-records';
 import { createProfileViews } from './profile-view';
 import { createSettingsService, type SettingsService } from './settings';
@@ -40,29 +40,14 @@ export interface VaultOptions {
   probeTimeoutMs?: number;
 }
 
-export interface Vault {
+/** Add, rotate, rollback, confirm-revoked (key-lifecycle.ts); update, pause, remove
+ * (profile-edits.ts); verify (key-verify.ts); and what follows. */
+export interface Vault extends KeyLifecycle, ProfileEdits, Pick<KeyVerifier, 'verify' | 'verifyAll'> {
   readonly settings: SettingsService;
   list(): ProfileView[];
   /** Throws VaultError when there is no such profile. */
   get(name: string): ProfileView;
   has(name: string): boolean;
-  /** Checks and encrypts the key; with `verify`, probes the endpoint first and refuses on failure. */
-  add(input: AddProfileInput, options?: { verify?: boolean }): Promise<ProfileView>;
-  /** Endpoint, auth style, note. Bridges get the new endpoint/auth at once. */
-  update(patch: ProfileUpdate): Promise<ProfileView>;
-  /** Probes the active key and records the outcome. */
-  verify(name: string): Promise<ProbeResult>;
-  verifyAll(): Promise<{ profile: string; result: ProbeResult }[]>;
-  /** Verifies newKey first (nothing changes on failure), then makes it active and pushes it. */
-  rotate(name: string, newKey: string): Promise<ProfileView>;
-  /** Restores the kept previous key and pushes it; the key rotated to is forgotten. */
-  rollback(name: string): Promise<ProfileView>;
-  /** The user revoked the old UptimeObserver key: forget it. */
-  confirmRevoked(name: string): Promise<ProfileView>;
-  /** Paused: bridges are told the key is revoked and new ones are refused ('denied') until resumed. */
-  setPaused(name: string, paused: boolean): Promise<ProfileView>;
-  /** Wipes the profile and its ciphertext; connected bridges get `revoked`. */
-  remove(name: string): Promise<void>;
   storageStatus(): Promise<StorageStatus>;
   /** Problems found while opening or serving (corrupt store, keys that no longer decrypt). */
   problems(): VaultProblem[];
