@@ -2,10 +2,11 @@
 // and electron-store, tests pass a test cipher and `conf` in a temp dir, and an injected
 // clock makes grace windows testable.
 import { join } from 'node:path';
+import { UserError } from '../../src-shared/user-error';
 
 /** The keychain did not answer this time (locked, busy); the key is fine: try again later. The
  * shell's safeStorage cipher throws it once its own retries are spent. */
-export class KeychainBusyError extends Error {
+export class KeychainBusyError extends UserError {
   constructor(message = 'The system keychain did not answer (temporarily unavailable). Unlock it, then try again.') {
     super(message);
     this.name = 'KeychainBusyError';
