@@ -9,6 +9,32 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const outsideShared = { regex: '^\\.\\./\\.\\./|^\\.\\./src-', message: 'src-shared imports nothing outside itself.' };
 
+/** What each src-main folder may not import (besides electron, outside shell, and React). */
+const MAIN_LAYERS = {
+  upstream: ['agent', 'vault', 'clients', 'app', 'shell', 'headless'],
+  agent: ['vault', 'clients', 'app', 'shell', 'headless'],
+  vault: ['agent', 'clients', 'app', 'shell', 'headless'],
+  clients: ['agent', 'vault', 'app', 'shell', 'headless'],
+  headless: ['vault', 'clients', 'app', 'shell'],
+  app: ['shell', 'headless'],
+  shell: ['headless'],
+};
+
+function mainLayers() {
+  return Object.entries(MAIN_LAYERS).map(([folder, forbidden]) => ({
+    files: [`src-main/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: folder === 'shell' ? [] : [{ name: 'electron', message: 'Only src-main/shell imports electron.' }],
+        patterns: [
+          { regex: '^(react|react-dom)($|/)', message: 'Main never imports React.' },
+          { regex: `^(\\.\\./)+(${forbidden.join('|')})($|/)`, message: `src-main/${folder} may not import ${forbidden.join(', ')} (layers: docs/architecture.md).` },
+        ],
+      }],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -46,16 +72,9 @@ export default tseslint.config(
       }],
     },
   },
-  {
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/shell/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only src-main/shell imports electron.' }],
-        patterns: [{ regex: '^(react|react-dom)($|/)', message: 'Main never imports React.' }],
-      }],
-    },
-  },
+  // Layers inside src-main (docs/architecture.md): shell → app → {agent, vault, clients} →
+  // upstream → src-shared; headless beside app. Nothing imports upward or sideways.
+  ...mainLayers(),
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -5,7 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import type { SessionView } from '../../src-shared/ipc-contract';
-import type { Unsubscribe } from '../vault/listeners';
+import type { Unsubscribe } from '../../src-shared/listeners';
 import { createFetchPool } from '../upstream/auth-fetch';
 import { silentLog, type UpstreamLog } from '../upstream/log';
 import { listenOnAgentSocket } from './agent-socket';

@@ -2,7 +2,7 @@
 // subscribe to. Changes are announced once per turn of the event loop, so fifty bridges
 // reporting at once rebuild the tray menu once, not fifty times.
 import type { SessionView } from '../../src-shared/ipc-contract';
-import { createListeners, type Unsubscribe } from '../vault/listeners';
+import { createListeners, type Unsubscribe } from '../../src-shared/listeners';
 
 export interface SessionRegistry {
   set(session: SessionView): void;

@@ -5,7 +5,7 @@
 import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
 import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
 import type { VendorId } from '../../src-shared/vendors';
-import { keyFingerprint } from '../vault';
+import { keyFingerprint } from '../upstream/key-fingerprint';
 import { UserError } from '../../src-shared/user-error';
 
 /** Electron 45's clipboard is asynchronous (readText/writeText return promises). */

@@ -12,7 +12,7 @@ import type { AuthStyle } from '../../src-shared/endpoint';
 import { detectVendor, maskKey } from '../../src-shared/key-format';
 import { endpointSchema, profileNameSchema, type AddProfileInput } from '../../src-shared/profile';
 import { VENDORS, type VendorId } from '../../src-shared/vendors';
-import { keyFingerprint } from '../vault';
+import { keyFingerprint } from '../upstream/key-fingerprint';
 import { bridgeEntry, type BridgeEntryOptions } from './bridge-entry';
 import { appendToArray, editEntry, lineAndColumn, replaceInString, splitBom } from './config-text';
 import { backupsHolding, ConfigWriteError, scrubBackups, updateFile } from './config-writer';

@@ -4,7 +4,7 @@
 // sessions answer with an error.
 import type { CredentialSource, CredentialsLookup, KeyEvent, KeyEventListener } from '../agent/credential-source';
 import type { UpstreamCredentials } from '../upstream/credentials';
-import { keyFingerprint } from '../vault/sealed-key';
+import { keyFingerprint } from '../upstream/key-fingerprint';
 import type { ProfileEntry, ProfilesFile } from './profiles-file';
 
 export interface ProfilesChange {

@@ -7,6 +7,5 @@ export type { CredentialsLookup, CredentialsOptions, CredentialsRefusal } from '
 export type { KeyEvent, KeyEventListener } from './key-events';
 export { VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, systemClock, type Cipher, type Clock, type KeyValueStore, type StoreBackend, type TimerHandle } from './ports';
 export { STORE_FILE_MODE } from './document-store';
-export { keyFingerprint } from './sealed-key';
 export type { SettingsService } from './settings';
-export type { Unsubscribe } from './listeners';
+export type { Unsubscribe } from '../../src-shared/listeners';

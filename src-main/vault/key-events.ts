@@ -1,7 +1,7 @@
 // The key events the vault emits for whoever serves sessions with its keys (the agent, wired
 // in the composition root): the vault's own words, shaped so the agent's CredentialSource
 // takes them as they are.
-import type { Unsubscribe } from './listeners';
+import type { Unsubscribe } from '../../src-shared/listeners';
 
 /** `credentials`: the profile's key, endpoint or network changed (rotate, rollback, resume,
  * edit): sessions take the new ones for their next request. `revoked`: the key is gone

@@ -7,7 +7,8 @@ import { VENDORS } from '../../src-shared/vendors';
 import type { VaultParts } from './parts';
 import { isoNow } from './ports';
 import { nameTaken } from './profile-records';
-import { keyFingerprint, sealKey } from './sealed-key';
+import { keyFingerprint } from '../upstream/key-fingerprint';
+import { sealKey } from './sealed-key';
 import { requireStorage } from './storage-status';
 import type { StoredProfile } from './stored-schema';
 import { VaultError } from './vault-error';
@@ -19,8 +20,12 @@ export interface KeyLifecycle {
   rotate(name: string, newKey: string): Promise<ProfileView>;
   /** Restores the kept previous key and pushes it; the key rotated to is forgotten. */
   rollback(name: string): Promise<ProfileView>;
-  /** The user revoked the old UptimeObserver key: forget it. */
+  /** The user revoked the old UptimeObserver key: checked (the vendor must now refuse it),
+   * then forgotten. */
   confirmRevoked(name: string): Promise<ProfileView>;
+  /** The key again (it no longer decrypts here) or the one the vendor now accepts: verified
+   * first, then it replaces the active key in place; no old key is kept. */
+  reenter(name: string, key: string): Promise<ProfileView>;
 }
 
 export type KeyLifecycleParts = Pick<VaultParts, 'cipher' | 'clock' | 'records' | 'views' | 'keys' | 'memory' | 'verifier' | 'grace' | 'events' | 'settings'>;
@@ -121,10 +126,36 @@ export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
 
     async confirmRevoked(name) {
       const profile = records.find(name);
-      if (profile.previous?.fate !== 'until-revoked') throw new VaultError(`'${name}' has no old key waiting to be revoked.`);
+      const previous = profile.previous;
+      if (previous?.fate !== 'until-revoked') throw new VaultError(`'${name}' has no old key waiting to be revoked.`);
+      // Forget the old key only once the vendor refuses it: while it works, anyone who copied
+      // it can still use the account. An old key that no longer decrypts cannot be checked.
+      const old = await keys.openPrevious(previous).catch(() => null);
+      if (old !== null) {
+        const check = await verifier.probe(profile, old);
+        const vendor = VENDORS[profile.vendor].label;
+        if (check.ok) throw new VaultError(`The old key ${previous.masked} still works at ${vendor}. Revoke it in the dashboard (Integrations → MCP), then confirm again.`);
+        if (check.status !== 401 && check.status !== 403) {
+          throw new VaultError(`Could not check that ${vendor} refuses the old key ${previous.masked} (${check.message}). Try again when ${vendor} can be reached.`);
+        }
+      }
       records.change(name, (p) => ({ ...p, previous: null }));
       views.changed();
       return views.get(name);
+    },
+
+    async reenter(name, newKeyRaw) {
+      const profile = records.find(name);
+      const key = checkedKey(newKeyRaw, profile);
+      await storageAllowed();
+      const result = await verifier.probe(profile, key);
+      if (!result.ok) throw new VaultError(`This key did not work, so nothing was changed: ${result.message}`);
+      const sealed = await sealKey(cipher, key, profile.keyPrefix);
+      // The same key again keeps a rotation in progress; another key ends it (the old key was
+      // refused or is unreadable: nothing to roll back to).
+      const same = sealed.fingerprint === profile.key.fingerprint;
+      records.change(name, (p) => ({ ...p, key: sealed, previous: same ? p.previous : null, lastCheck: result, lastVerifiedAt: result.at }), profile.key.fingerprint);
+      return activeKeyReplaced(name);
     },
   };
 }

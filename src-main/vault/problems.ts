@@ -1,6 +1,6 @@
 // Problems the vault found while opening or serving (a corrupt store moved aside, a key that
 // no longer decrypts, a failed bookkeeping write): kept for whoever asks later, and announced.
-import { createListeners, type Unsubscribe } from './listeners';
+import { createListeners, type Unsubscribe } from '../../src-shared/listeners';
 import { isoNow, type Clock } from './ports';
 
 export interface VaultProblem {

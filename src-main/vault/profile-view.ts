@@ -2,7 +2,7 @@
 // key's fate after a rotation, and the warnings worth showing (rotation reminders, hygiene).
 import type { KeyState, ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
-import { createListeners, type Unsubscribe } from './listeners';
+import { createListeners, type Unsubscribe } from '../../src-shared/listeners';
 import type { ProfileRecords } from './profile-records';
 import type { StoredProfile } from './stored-schema';
 

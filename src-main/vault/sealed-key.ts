@@ -1,15 +1,11 @@
 // A key as the vault keeps it: ciphertext (base64) from the cipher, plus the masked form and
 // fingerprint that are all anyone outside the vault sees.
-import { createHash } from 'node:crypto';
+import { keyFingerprint } from '../upstream/key-fingerprint';
 import { maskKey } from '../../src-shared/key-format';
 import { KeychainBusyError, type Cipher } from './ports';
 import type { SealedKey } from './stored-schema';
 import { UserError } from '../../src-shared/user-error';
 
-/** `sha256:` + the first 8 hex digits of the key's SHA-256. */
-export function keyFingerprint(key: string): string {
-  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8)}`;
-}
 
 export async function sealKey(cipher: Cipher, key: string, customPrefix: string | null): Promise<SealedKey> {
   const encrypted = await cipher.encrypt(key);

@@ -2,7 +2,7 @@
 // document. Every patch is parsed with zod; every change is announced.
 import { settingsSchema, type Decision, type Settings } from '../../src-shared/ipc-contract';
 import type { DocumentStore } from './document-store';
-import { createListeners, type Unsubscribe } from './listeners';
+import { createListeners, type Unsubscribe } from '../../src-shared/listeners';
 import { isoNow, type Clock } from './ports';
 
 export interface SettingsService {

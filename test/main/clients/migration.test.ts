@@ -5,7 +5,7 @@ import { listBackups } from '../../../src-main/clients/config-writer';
 import type { MigrationTarget } from '../../../src-main/clients/migration';
 import { ClientsService } from '../../../src-main/clients/service';
 import { addProfileInputSchema, type AddProfileInput } from '../../../src-shared/profile';
-import { keyFingerprint } from '../../../src-main/vault';
+import { keyFingerprint } from '../../../src-main/upstream/key-fingerprint';
 import { LAUNCHER, tempHome, type TempHome } from './temp-home';
 
 const UM_KEY = 'umk_live_test9c2e71d04b5a8f36';

@@ -12,7 +12,8 @@ import { clientViewOf, scanReportView } from '../../../src-main/clients/views';
 import type { MigrationTarget } from '../../../src-main/clients/migration';
 import { ClientsService } from '../../../src-main/clients/service';
 import type { ClientRef } from '../../../src-main/clients/registry';
-import { keyFingerprint, type Vault } from '../../../src-main/vault';
+import { keyFingerprint } from '../../../src-main/upstream/key-fingerprint';
+import type { Vault } from '../../../src-main/vault';
 import { asUser, LAUNCHER, realVault, RUNNING_AS_ROOT, tempHome, type TempHome } from './temp-home';
 
 const UO_KEY = 'uo_test_wild7c1e9a2b4d60';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyEvent } from '../../../src-main/agent';
 import { createFileCredentials } from '../../../src-main/headless/file-credentials';
 import type { ProfileEntry, ProfilesFile } from '../../../src-main/headless/profiles-file';
-import { keyFingerprint } from '../../../src-main/vault/sealed-key';
+import { keyFingerprint } from '../../../src-main/upstream/key-fingerprint';
 import { KEY_A, KEY_B, KEY_CUSTOM } from './helpers';
 
 const FILE = '/home/u/profiles.json';
