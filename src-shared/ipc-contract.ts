@@ -234,6 +234,9 @@ export const invokeContract = {
   'profiles:verify': { args: byName, result: probeResultSchema },
   'profiles:verify-all': { args: none, result: z.array(z.object({ profile: profileNameSchema, result: probeResultSchema })) },
   'profiles:rotate': { args: z.tuple([z.object({ name: profileNameSchema, key: keySourceSchema })]), result: profileViewSchema },
+  /** The key again, after it stopped decrypting or the vendor refused it: verified, then it
+   * replaces the stored key (nothing old is kept, unlike a rotation). */
+  'profiles:reenter': { args: z.tuple([z.object({ name: profileNameSchema, key: keySourceSchema })]), result: profileViewSchema },
   'profiles:rollback': { args: byName, result: profileViewSchema },
   'profiles:confirm-revoked': { args: byName, result: profileViewSchema },
   'profiles:set-paused': { args: z.tuple([z.object({ name: profileNameSchema, paused: z.boolean() })]), result: profileViewSchema },

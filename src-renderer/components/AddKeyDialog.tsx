@@ -7,6 +7,8 @@ import { EMPTY_KEY, entryProblem, entryVendor, toKeySource, type KeyEntry } from
 import { profileNameSchema, endpointSchema, type ProfileView } from '../../src-shared/profile';
 import type { AuthStyle } from '../../src-shared/endpoint';
 import { SUGGESTED_PROFILE_NAMES, VENDORS, vendorIdSchema, type VendorId } from '../../src-shared/vendors';
+import type { ClientView, SessionView } from '../../src-shared/ipc-contract';
+import { ConnectAssistants } from './ConnectAssistants';
 import { Dialog } from './Dialog';
 import { KeyField } from './KeyField';
 import { ProbeSummary } from './ProbeSummary';
@@ -14,6 +16,8 @@ import { InlineError } from './States';
 
 interface AddKeyDialogProps {
   existingNames: readonly string[];
+  clients: readonly ClientView[];
+  sessions: readonly SessionView[];
   onClose: () => void;
   onSaved: (profile: ProfileView) => void;
 }
@@ -22,7 +26,7 @@ function firstIssue(result: { success: boolean; error?: { issues: { message: str
   return result.success ? null : (result.error?.issues[0]?.message ?? 'Invalid value.');
 }
 
-export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogProps) {
+export function AddKeyDialog({ existingNames, clients, sessions, onClose, onSaved }: AddKeyDialogProps) {
   const formId = useId();
   const [entry, setEntry] = useState<KeyEntry>(EMPTY_KEY);
   const [chosenVendor, setChosenVendor] = useState<VendorId | null>(null);
@@ -78,11 +82,12 @@ export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogPr
     return (
       <Dialog title="Key saved" onClose={onClose}>
         <p>
-          <strong>{saved.name}</strong> ({VENDORS[saved.vendor].label}, {saved.key?.masked ?? 'no key'}) is stored encrypted in
-          KeyBridge.
+          <strong>{saved.name}</strong> ({VENDORS[saved.vendor].label}, <code>{saved.key?.masked ?? 'no key'}</code>) is saved, encrypted on this
+          computer.
         </p>
         {saved.lastCheck && <ProbeSummary result={saved.lastCheck} />}
-        <p className="muted">Connect an assistant to it on the Clients screen.</p>
+        <h3 className="dialog-subtitle">Connect an assistant</h3>
+        <ConnectAssistants profile={saved.name} clients={clients} sessions={sessions} />
         <div className="dialog-actions">
           <button type="button" className="primary" onClick={onClose} autoFocus>
             Done
@@ -95,7 +100,7 @@ export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogPr
   return (
     <Dialog title="Add key" onClose={onClose}>
       <form id={formId} onSubmit={(event) => void submit(event)} noValidate>
-        <KeyField label="API key" entry={entry} onChange={setEntry} problem={keyProblem} disabled={saving} />
+        <KeyField label="API key" entry={entry} onChange={setEntry} problem={keyProblem} disabled={saving} autoFocus />
 
         <div className="field">
           <label htmlFor={`${formId}-vendor`}>Vendor</label>
@@ -143,17 +148,17 @@ export function AddKeyDialog({ existingNames, onClose, onSaved }: AddKeyDialogPr
 
         <fieldset className="field" disabled={saving || vendor === 'uptimemonitoring'}>
           <legend>Header</legend>
-          <label className="choice">
-            <input type="radio" name={`${formId}-auth`} checked={authValue === 'x-api-key'} onChange={() => setAuth('x-api-key')} />
-            X-API-Key
-          </label>
-          <label className="choice">
-            <input type="radio" name={`${formId}-auth`} checked={authValue === 'bearer'} onChange={() => setAuth('bearer')} />
-            Authorization: Bearer
-          </label>
-          <p className="hint">
-            {vendor === 'uptimemonitoring' ? 'UptimeMonitoring takes a Bearer token.' : 'KeyBridge sends exactly one of the two.'}
-          </p>
+          <div className="choices">
+            <label className="choice">
+              <input type="radio" name={`${formId}-auth`} checked={authValue === 'x-api-key'} onChange={() => setAuth('x-api-key')} />
+              X-API-Key
+            </label>
+            <label className="choice">
+              <input type="radio" name={`${formId}-auth`} checked={authValue === 'bearer'} onChange={() => setAuth('bearer')} />
+              Authorization: Bearer
+            </label>
+          </div>
+          <p className="hint">{vendor === 'uptimemonitoring' ? 'UptimeMonitoring takes a Bearer token.' : 'Exactly one of the two is sent.'}</p>
         </fieldset>
 
         <div className="field">

@@ -1,12 +1,14 @@
 // The settings window: navigation, the notices banner, the four screens, and the dialogs
 // (opened from the screens or by the tray through app:navigate).
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { useLive } from '../hooks/useLive';
 import type { ClientView } from '../../src-shared/ipc-contract';
 import { ActivityScreen } from './ActivityScreen';
 import { AddKeyDialog } from './AddKeyDialog';
 import { ClientsScreen } from './ClientsScreen';
+import { ConnectDialog } from './ConnectDialog';
+import { EditKeyDialog } from './EditKeyDialog';
 import { KeysScreen, clientsUsing } from './KeysScreen';
 import { MigrationDialog } from './MigrationDialog';
 import { NavTabs, type ScreenId } from './NavTabs';
@@ -19,6 +21,9 @@ import { SnippetDialog } from './SnippetDialog';
 type OpenDialog =
   | { kind: 'add' }
   | { kind: 'rotate'; profile: string }
+  | { kind: 'reenter'; profile: string }
+  | { kind: 'edit'; profile: string }
+  | { kind: 'connect'; profile: string }
   | { kind: 'remove'; profile: string }
   | { kind: 'snippet'; client: ClientView; profile: string }
   | { kind: 'migrate'; client: ClientView };
@@ -28,6 +33,7 @@ export function App() {
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
   const profiles = useLive(api().profiles.list, api().profiles.onChanged);
   const clients = useLive(api().clients.list, api().clients.onChanged);
+  const sessions = useLive(api().activity.sessions, api().activity.onSessionsChanged);
   const reloadProfiles = profiles.reload;
   const reloadClients = clients.reload;
 
@@ -36,7 +42,8 @@ export function App() {
       api().app.onNavigate((request) => {
         setScreen(request.screen);
         if (request.action === 'add-key') setDialog({ kind: 'add' });
-        else if (request.action === 'rotate' && request.profile) setDialog({ kind: 'rotate', profile: request.profile });
+        else if (request.profile && request.action) setDialog({ kind: request.action, profile: request.profile });
+        else setDialog(null);
       }),
     [],
   );
@@ -48,8 +55,20 @@ export function App() {
   };
   const profileNamed = (name: string) => profiles.data?.find((profile) => profile.name === name) ?? null;
   const profileNames = profiles.data?.map((profile) => profile.name) ?? [];
-  const rotating = dialog?.kind === 'rotate' ? profileNamed(dialog.profile) : null;
-  const removing = dialog?.kind === 'remove' ? profileNamed(dialog.profile) : null;
+  const forProfile = dialog && 'profile' in dialog && dialog.kind !== 'snippet' ? profileNamed(dialog.profile) : null;
+  const liveSessions = sessions.data ?? [];
+  const clientList = clients.data ?? [];
+  const actionsFor = useCallback(
+    (profile: string) => ({
+      onRotate: () => setDialog({ kind: 'rotate', profile }),
+      onReenter: () => setDialog({ kind: 'reenter', profile }),
+      onEdit: () => setDialog({ kind: 'edit', profile }),
+      onRemove: () => setDialog({ kind: 'remove', profile }),
+      onConnect: () => setDialog({ kind: 'connect', profile }),
+      onOpenSettings: () => setScreen('settings'),
+    }),
+    [],
+  );
 
   return (
     <div className="app">
@@ -62,29 +81,36 @@ export function App() {
         {screen === 'keys' && (
           <KeysScreen
             profiles={profiles}
-            clients={clients.data ?? []}
+            clients={clientList}
+            sessions={liveSessions}
             onRetry={() => void reloadProfiles()}
             onAdd={() => setDialog({ kind: 'add' })}
-            onRotate={(profile) => setDialog({ kind: 'rotate', profile })}
-            onRemove={(profile) => setDialog({ kind: 'remove', profile })}
+            onMigrate={(client) => setDialog({ kind: 'migrate', client })}
+            actionsFor={actionsFor}
           />
         )}
         {screen === 'clients' && (
           <ClientsScreen
             clients={clients}
             profiles={profileNames}
+            sessions={liveSessions}
             onRetry={() => void reloadClients()}
             onShowSnippet={(client, profile) => setDialog({ kind: 'snippet', client, profile })}
             onMigrate={(client) => setDialog({ kind: 'migrate', client })}
           />
         )}
-        {screen === 'activity' && <ActivityScreen />}
+        {screen === 'activity' && <ActivityScreen sessions={sessions} />}
         {screen === 'settings' && <SettingsScreen />}
       </main>
-      {dialog?.kind === 'add' && <AddKeyDialog existingNames={profileNames} onClose={close} onSaved={() => void reloadProfiles()} />}
-      {rotating && <RotateWizard profile={rotating} onClose={close} />}
-      {removing && (
-        <RemoveKeyDialog profile={removing} clientsUsing={clientsUsing(clients.data ?? [], removing.name)} onClose={close} onRemoved={close} />
+      {dialog?.kind === 'add' && (
+        <AddKeyDialog existingNames={profileNames} clients={clientList} sessions={liveSessions} onClose={close} onSaved={() => void reloadProfiles()} />
+      )}
+      {forProfile && dialog?.kind === 'rotate' && <RotateWizard profile={forProfile} onClose={close} />}
+      {forProfile && dialog?.kind === 'reenter' && <RotateWizard profile={forProfile} mode="reenter" onClose={close} />}
+      {forProfile && dialog?.kind === 'edit' && <EditKeyDialog profile={forProfile} onClose={close} />}
+      {forProfile && dialog?.kind === 'connect' && <ConnectDialog profile={forProfile.name} clients={clientList} sessions={liveSessions} onClose={close} />}
+      {forProfile && dialog?.kind === 'remove' && (
+        <RemoveKeyDialog profile={forProfile} clientsUsing={clientsUsing(clientList, forProfile.name)} onClose={close} onRemoved={close} />
       )}
       {dialog?.kind === 'snippet' && <SnippetDialog client={dialog.client} profile={dialog.profile} onClose={close} />}
       {dialog?.kind === 'migrate' && (

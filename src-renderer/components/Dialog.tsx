@@ -1,5 +1,6 @@
 // A modal dialog on the native <dialog>: showModal() makes the rest of the window inert (the
-// focus stays inside), Escape closes it, and focus returns to what had it before.
+// focus stays inside), Escape closes it, and focus returns to what had it before. Focus starts
+// on the element marked data-autofocus (the field to fill, or the safe button), else the first.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 interface DialogProps {
@@ -23,6 +24,8 @@ export function Dialog({ title, onClose, children, wide = false }: DialogProps) 
     if (!dialog) return undefined;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first focusable element (the ×); a dialog names its own start.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     // Escape fires `cancel`: let React state decide when the dialog goes away.
     const onCancel = (event: Event) => {
       event.preventDefault();

@@ -47,10 +47,10 @@ export function GraceCountdown({ profile, previous, onRolledBack, onDone }: Grac
         {formatCountdown(remaining)}
       </p>
       <progress className="countdown-bar" max={graceMs} value={remaining} aria-hidden="true" />
-      <p className="muted">If something breaks, roll back now: KeyBridge switches every bridge back to the old key.</p>
+      <p className="muted">If something breaks, roll back now: every assistant goes back to the old key.</p>
       <InlineError message={error} />
       <div className="dialog-actions">
-        <button type="button" className="danger" disabled={busy} onClick={() => void rollBack()}>
+        <button type="button" disabled={busy} onClick={() => void rollBack()}>
           Roll back
         </button>
         <button type="button" className="primary" onClick={onDone}>

@@ -12,9 +12,11 @@ interface KeyFieldProps {
   /** The validation message for the current entry, or null. Shown once something was entered. */
   problem: string | null;
   disabled?: boolean;
+  /** Focus the field when it appears (the dialog's first thing to do). */
+  autoFocus?: boolean;
 }
 
-export function KeyField({ label, entry, onChange, problem, disabled = false }: KeyFieldProps) {
+export function KeyField({ label, entry, onChange, problem, disabled = false, autoFocus = false }: KeyFieldProps) {
   const id = useId();
   const [pasteError, setPasteError] = useState<string | null>(null);
   const [pasting, setPasting] = useState(false);
@@ -58,6 +60,8 @@ export function KeyField({ label, entry, onChange, problem, disabled = false }: 
             placeholder="uo_… or umk_live_…"
             value={entry.kind === 'typed' ? entry.value : ''}
             disabled={disabled}
+            autoFocus={autoFocus}
+            data-autofocus={autoFocus ? '' : undefined}
             aria-invalid={shownProblem ? true : undefined}
             aria-describedby={shownProblem ? `${id}-problem` : undefined}
             onChange={(event) => onChange(event.target.value === '' ? EMPTY_KEY : { kind: 'typed', value: event.target.value })}

@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 
 export const SCREENS = [
   { id: 'keys', label: 'Keys' },
-  { id: 'clients', label: 'Clients' },
+  { id: 'clients', label: 'Assistants' },
   { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },
 ] as const;

@@ -1,89 +1,154 @@
-// One profile on the Keys screen: what it is, whether it works, who uses it, what to do.
-import { useState } from 'react';
+// One key on the Keys screen: its status in one line, the one problem that needs the user with
+// its fix, a rotation in progress, which assistants have it (configured) and use it (live),
+// its details folded away, and what can be done with it.
+import { useId, useState } from 'react';
 import { api, messageOf, unwrap } from '../api';
-import { formatWhen } from '../format';
-import type { TestConnectionResult } from '../../src-shared/ipc-contract';
+import { formatDate } from '../format';
+import { keyProblem, statusLine, type Fix, type KeyUsage } from '../keyStatus';
+import type { SessionView, TestConnectionResult } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
 import { VENDORS } from '../../src-shared/vendors';
-import { KeyStateBadge, keyStateDetail } from './KeyStateBadge';
-import { PreviousKeyNote } from './PreviousKeyNote';
+import { formatWhen } from '../format';
+import { KeyCallout } from './KeyCallout';
+import { KeyStateBadge } from './KeyStateBadge';
 import { ProbeSummary } from './ProbeSummary';
+import { RotationCallout } from './RotationCallout';
 import { InlineError } from './States';
 
-interface ProfileCardProps {
-  profile: ProfileView;
-  clientsUsing: readonly string[];
+export interface ProfileCardActions {
   onRotate: () => void;
+  onReenter: () => void;
+  onEdit: () => void;
   onRemove: () => void;
+  onConnect: () => void;
+  onOpenSettings: () => void;
 }
 
-export function ProfileCard({ profile, clientsUsing, onRotate, onRemove }: ProfileCardProps) {
-  const [testing, setTesting] = useState(false);
+interface ProfileCardProps extends ProfileCardActions {
+  profile: ProfileView;
+  usage: KeyUsage;
+  sessions: readonly SessionView[];
+  now: number;
+}
+
+export function ProfileCard({ profile, usage, sessions, now, onRotate, onReenter, onEdit, onRemove, onConnect, onOpenSettings }: ProfileCardProps) {
+  const [busy, setBusy] = useState<'test' | 'fix' | 'pause' | null>(null);
   const [result, setResult] = useState<TestConnectionResult | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const detail = keyStateDetail(profile);
+  const headingId = useId();
+  const statusId = useId();
+  const problem = keyProblem(profile);
+  const vendor = VENDORS[profile.vendor];
 
-  const test = async () => {
-    setTesting(true);
+  const attempt = async (what: 'test' | 'fix' | 'pause', action: () => Promise<void>) => {
+    setBusy(what);
     setError(null);
-    setResult(null);
     try {
-      setResult(await unwrap(api().profiles.testConnection(profile.name)));
-    } catch (testError) {
-      setError(messageOf(testError));
+      await action();
+    } catch (actionError) {
+      setError(messageOf(actionError));
     } finally {
-      setTesting(false);
+      setBusy(null);
     }
   };
-
-  const togglePause = async () => {
-    setError(null);
-    try {
-      await unwrap(api().profiles.setPaused({ name: profile.name, paused: !profile.paused }));
-    } catch (pauseError) {
-      setError(messageOf(pauseError));
-    }
+  const test = () =>
+    attempt('test', async () => {
+      setResult(null);
+      setResult(await unwrap(api().profiles.testConnection(profile.name)));
+    });
+  const setPaused = (paused: boolean) => attempt('pause', async () => void (await unwrap(api().profiles.setPaused({ name: profile.name, paused }))));
+  const fix = (which: Fix) => {
+    if (which === 'resume') void setPaused(false);
+    else if (which === 're-enter') onReenter();
+    else if (which === 'check-network') onOpenSettings();
+    // Unlock: asking the keychain for the key makes the system show its unlock prompt.
+    else void attempt('fix', async () => void (await unwrap(api().profiles.verify(profile.name))));
   };
 
   return (
-    <article className="card profile-card" aria-labelledby={`profile-${profile.name}`}>
+    <article className="card profile-card" aria-labelledby={headingId} aria-describedby={statusId}>
       <header className="card-header">
-        <h3 id={`profile-${profile.name}`}>{profile.name}</h3>
+        <h3 id={headingId}>{profile.name}</h3>
         <KeyStateBadge profile={profile} />
+        <span className="muted card-subtitle">
+          {vendor.label} · <code>{profile.key?.masked ?? 'no key'}</code>
+        </span>
       </header>
-      <dl className="facts">
-        <dt>Vendor</dt>
-        <dd>{VENDORS[profile.vendor].label}</dd>
-        <dt>Key</dt>
-        <dd>
-          <code>{profile.key?.masked ?? 'none'}</code>
-        </dd>
-        <dt>Endpoint</dt>
-        <dd className="truncate">{profile.endpoint}</dd>
-        <dt>Last verified</dt>
-        <dd>{formatWhen(profile.lastVerifiedAt)}</dd>
-        <dt>Last used</dt>
-        <dd>{formatWhen(profile.lastUsedAt)}</dd>
-        <dt>Used by</dt>
-        <dd>{clientsUsing.length > 0 ? clientsUsing.join(', ') : 'no assistant yet'}</dd>
-      </dl>
-      {detail && <p className={`state-detail state-detail-${profile.state}`}>{detail}</p>}
-      {profile.previous && <PreviousKeyNote previous={profile.previous} onOpen={onRotate} />}
-      {profile.warnings.map((warning) => (
-        <p key={warning} className="warning-text">
-          {warning}
-        </p>
-      ))}
+      <p id={statusId} className="status-line">
+        {statusLine(profile, usage, now)}
+      </p>
+      {problem ? (
+        <KeyCallout problem={problem} busy={busy !== null} onFix={() => fix(problem.fix)} />
+      ) : (
+        profile.previous && <RotationCallout profile={profile} previous={profile.previous} sessions={sessions} />
+      )}
+      <div className="assistants-line">
+        <span className="muted">Assistants:</span>{' '}
+        {usage.configured.length === 0 && usage.inUse.length === 0 ? (
+          <button type="button" className="link-button" onClick={onConnect}>
+            Connect…
+          </button>
+        ) : (
+          <>
+            <AssistantList usage={usage} now={now} />{' '}
+            <button type="button" className="link-button" onClick={onConnect}>
+              Connect another…
+            </button>
+          </>
+        )}
+      </div>
       {result && <ProbeSummary result={result} />}
       <InlineError message={error} />
+      <details className="details">
+        <summary>Details</summary>
+        <dl className="facts">
+          <dt>Vendor</dt>
+          <dd>{vendor.label}</dd>
+          <dt>Key</dt>
+          <dd>
+            <code>{profile.key?.masked ?? 'none'}</code>
+          </dd>
+          <dt>Endpoint</dt>
+          <dd className="truncate" title={profile.endpoint}>
+            {profile.endpoint}
+          </dd>
+          <dt>Header</dt>
+          <dd>{profile.auth === 'bearer' ? 'Authorization: Bearer' : 'X-API-Key'}</dd>
+          <dt>Added</dt>
+          <dd>{formatDate(profile.addedAt)}</dd>
+          {profile.previous && (
+            <>
+              <dt>Rotated</dt>
+              <dd>{formatDate(profile.previous.rotatedAt)}</dd>
+            </>
+          )}
+          <dt>Last used</dt>
+          <dd>{formatWhen(profile.lastUsedAt, now)}</dd>
+          {profile.note && (
+            <>
+              <dt>Note</dt>
+              <dd>{profile.note}</dd>
+            </>
+          )}
+        </dl>
+        {profile.warnings.filter((warning) => !profile.previous || !/old key|previous key/i.test(warning)).map((warning) => (
+          <p key={warning} className="warning-text">
+            {warning}
+          </p>
+        ))}
+        <p className="hint">Pause stops every assistant from using this key, without removing it, until you resume it.</p>
+      </details>
       <div className="card-actions">
-        <button type="button" disabled={testing} onClick={() => void test()}>
-          {testing ? 'Testing…' : 'Test connection'}
+        <button type="button" disabled={busy !== null || profile.key === null} onClick={() => void test()}>
+          {busy === 'test' ? 'Testing…' : 'Test connection'}
         </button>
         <button type="button" onClick={onRotate}>
           Rotate…
         </button>
-        <button type="button" onClick={() => void togglePause()}>
+        <button type="button" onClick={onEdit}>
+          Edit…
+        </button>
+        <button type="button" disabled={busy !== null} onClick={() => void setPaused(!profile.paused)}>
           {profile.paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" className="danger-quiet" onClick={onRemove}>
@@ -91,5 +156,23 @@ export function ProfileCard({ profile, clientsUsing, onRotate, onRemove }: Profi
         </button>
       </div>
     </article>
+  );
+}
+
+function AssistantList({ usage, now }: { usage: KeyUsage; now: number }) {
+  const live = new Map(usage.inUse.map((u) => [u.name, u.lastAt]));
+  const names = [...new Set([...usage.inUse.map((u) => u.name), ...usage.configured.map((c) => c.label)])];
+  return (
+    <ul className="inline-list" aria-label="Assistants with this key">
+      {names.map((name) => {
+        const at = live.get(name);
+        return (
+          <li key={name}>
+            {name}{' '}
+            <span className={`badge badge-${at ? 'ok' : 'neutral'}`}>{at ? `In use · ${formatWhen(at, now)}` : 'Configured'}</span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

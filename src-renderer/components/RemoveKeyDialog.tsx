@@ -36,8 +36,8 @@ export function RemoveKeyDialog({ profile, clientsUsing, onClose, onRemoved }: R
   return (
     <Dialog title={`Remove ${profile.name}?`} onClose={onClose}>
       <p>
-        KeyBridge deletes its encrypted copy of <code>{profile.key?.masked ?? 'this key'}</code>
-        {clientsUsing.length > 0 ? ` and stops the bridges of ${labels}.` : '.'}
+        Its encrypted copy of <code>{profile.key?.masked ?? 'this key'}</code> is deleted from this computer
+        {clientsUsing.length > 0 ? ` and ${labels} can no longer use it.` : '.'}
       </p>
       {clientsUsing.length > 0 && (
         <Toggle label={`Also remove its entry from ${labels}`} hint="Keep it to add the key again under the same name later." checked={disconnect} disabled={busy} onChange={setDisconnect} />

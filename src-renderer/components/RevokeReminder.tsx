@@ -24,7 +24,7 @@ export function RevokeReminder({ profile, previous, onConfirmed, onLater }: Revo
         Revoke the old key <code>{previous.masked}</code> in the dashboard
       </p>
       <p className="muted">
-        {vendor.label} keeps the old key valid until you revoke it (Integrations → MCP). Every bridge already uses the new key{' '}
+        {vendor.label} keeps the old key valid until you revoke it (Integrations → MCP). Every assistant already uses the new key{' '}
         <code>{profile.key?.masked}</code>.
       </p>
       <InlineError message={error} />

@@ -4,7 +4,7 @@ import type { ProfileView } from '../../src-shared/profile';
 import { GraceCountdown } from './GraceCountdown';
 import { RevokeReminder } from './RevokeReminder';
 
-export type Ending = { kind: 'rotated' | 'revoked' | 'rolled-back'; profile: ProfileView };
+export type Ending = { kind: 'rotated' | 'revoked' | 'rolled-back' | 'reentered'; profile: ProfileView };
 
 export function RotateEnding({ ending, onEnding, onClose }: { ending: Ending; onEnding: (ending: Ending) => void; onClose: () => void }) {
   const { profile } = ending;
@@ -25,7 +25,9 @@ export function RotateEnding({ ending, onEnding, onClose }: { ending: Ending; on
     );
   }
   const message =
-    ending.kind === 'rolled-back'
+    ending.kind === 'reentered'
+      ? `Saved: ${profile.name} uses ${profile.key?.masked ?? 'the key'} again and works.`
+      : ending.kind === 'rolled-back'
       ? `Rolled back: ${profile.name} uses ${profile.key?.masked ?? 'its old key'} again. Revoke the new key in the dashboard if you no longer need it.`
       : ending.kind === 'revoked'
         ? `Done: ${profile.name} uses ${profile.key?.masked ?? 'the new key'} and the old key is forgotten.`
@@ -34,7 +36,7 @@ export function RotateEnding({ ending, onEnding, onClose }: { ending: Ending; on
     <div className="ending">
       <p role="status">{message}</p>
       <div className="dialog-actions">
-        <button type="button" className="primary" onClick={onClose} autoFocus>
+        <button type="button" className="primary" onClick={onClose} autoFocus data-autofocus>
           Done
         </button>
       </div>

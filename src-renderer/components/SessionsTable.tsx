@@ -1,25 +1,28 @@
-// Live bridge sessions, as the bridges report them to the agent.
+// The assistants using keys right now, from the agent's live sessions.
 import { formatWhen } from '../format';
+import { sessionLastAt } from '../keyStatus';
+import { assistantName } from '../../src-shared/assistants';
 import type { SessionView } from '../../src-shared/ipc-contract';
 
-const UPSTREAM: Record<SessionView['upstream'], string> = { connecting: 'Connecting', ok: 'OK', failing: 'Failing' };
+const STATUS: Record<SessionView['upstream'], string> = { connecting: 'Starting', ok: 'Working', failing: 'Failing' };
 
 export function SessionsTable({ sessions, now }: { sessions: readonly SessionView[]; now: number }) {
   return (
     <table className="table">
-      <caption className="sr-only">Live sessions</caption>
+      <caption className="sr-only">Assistants using keys now</caption>
       <thead>
         <tr>
-          <th scope="col">Client</th>
-          <th scope="col">Profile</th>
+          <th scope="col">Assistant</th>
+          <th scope="col">Key</th>
           <th scope="col">Since</th>
-          <th scope="col">Upstream</th>
+          <th scope="col">Status</th>
           <th scope="col" className="num">
             Requests
           </th>
           <th scope="col" className="num">
             Errors
           </th>
+          <th scope="col">Last request</th>
           <th scope="col">Last error</th>
         </tr>
       </thead>
@@ -27,7 +30,7 @@ export function SessionsTable({ sessions, now }: { sessions: readonly SessionVie
         {sessions.map((session) => (
           <tr key={session.id}>
             <td>
-              {session.client.name}
+              {assistantName(session.client.name)}
               {session.client.pid !== null && <span className="muted"> (pid {session.client.pid})</span>}
             </td>
             <td>
@@ -36,11 +39,12 @@ export function SessionsTable({ sessions, now }: { sessions: readonly SessionVie
             <td>{formatWhen(session.since, now)}</td>
             <td>
               <span className={`badge badge-${session.upstream === 'ok' ? 'ok' : session.upstream === 'failing' ? 'bad' : 'neutral'}`}>
-                {UPSTREAM[session.upstream]}
+                {STATUS[session.upstream]}
               </span>
             </td>
             <td className="num">{session.requests}</td>
             <td className="num">{session.errors}</td>
+            <td>{session.lastRequestAt ? formatWhen(sessionLastAt(session), now) : '—'}</td>
             <td>
               {session.lastError
                 ? `${session.lastError.status ?? ''} ${session.lastError.message} (${formatWhen(session.lastError.at, now)})`.trim()

@@ -1,5 +1,5 @@
-// Settings: start-up, approval prompts and remembered decisions, key storage, the network
-// settings bridges use, and the log level.
+// Settings: start-up and logs, approval prompts and remembered decisions, key storage and the
+// network. One save model: every change is saved as it is made.
 import { useState } from 'react';
 import { api, messageOf, unwrap } from '../api';
 import { useLive } from '../hooks/useLive';
@@ -10,6 +10,8 @@ import { NetworkForm } from './NetworkForm';
 import { ErrorState, InlineError, Loading } from './States';
 import { StorageSection } from './StorageSection';
 import { Toggle } from './Toggle';
+
+const LOG_LEVELS: Record<Settings['logLevel'], string> = { error: 'Errors only', warn: 'Warnings', info: 'Normal', debug: 'Everything (debug)' };
 
 export function SettingsScreen() {
   const settings = useLive(api().settings.get, api().settings.onChanged);
@@ -42,31 +44,28 @@ export function SettingsScreen() {
             <h3>General</h3>
             <Toggle
               label="Launch KeyBridge at login"
-              hint="Bridges start the app when they need it, but running it at login avoids the wait."
+              hint="Assistants start KeyBridge when they need it, but starting it at login avoids the wait."
               checked={settings.data.launchAtLogin}
               onChange={(launchAtLogin) => void update({ launchAtLogin })}
             />
-            <div className="field">
-              <label htmlFor="log-level">Log level</label>
-              <select
-                id="log-level"
-                value={settings.data.logLevel}
-                onChange={(event) => void update({ logLevel: logLevelSchema.parse(event.target.value) })}
-              >
+            <fieldset className="field">
+              <legend>Log detail</legend>
+              <div className="choices">
                 {logLevelSchema.options.map((level) => (
-                  <option key={level} value={level}>
-                    {level}
-                  </option>
+                  <label key={level} className="choice">
+                    <input type="radio" name="log-level" checked={settings.data?.logLevel === level} onChange={() => void update({ logLevel: level })} />
+                    {LOG_LEVELS[level]}
+                  </label>
                 ))}
-              </select>
-              <p className="hint">Logs are redacted: keys never appear in them.</p>
-            </div>
+              </div>
+              <p className="hint">Keys never appear in the logs.</p>
+            </fieldset>
           </div>
           <div className="card settings-group">
             <h3>Approvals</h3>
             <Toggle
               label="Ask before a new assistant uses a key"
-              hint="The first time a program asks for a key, KeyBridge asks you; your answer is remembered below."
+              hint="The first time an assistant asks for a key, you are asked; your answer is remembered below. Connecting an assistant here counts as your yes."
               checked={settings.data.approvalPrompts}
               onChange={(approvalPrompts) => void update({ approvalPrompts })}
             />

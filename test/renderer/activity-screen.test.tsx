@@ -20,7 +20,7 @@ afterEach(cleanup);
 const session = (overrides: Partial<SessionView> = {}): SessionView => ({
   id: 's1',
   profile: 'mcp-claude',
-  client: { name: 'Claude', pid: 4242 },
+  client: { name: 'claude-ai', pid: 4242 },
   since: new Date().toISOString(),
   upstream: 'ok',
   requests: 12,
@@ -36,11 +36,12 @@ describe('Activity', () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByRole('tab', { name: 'Activity' }));
-    expect(await screen.findByText('No bridge is running')).toBeTruthy();
+    expect(await screen.findByText('No assistant is using a key right now')).toBeTruthy();
 
     act(() => main.emit('activity:sessions-changed', [session()]));
     const row = within(screen.getByRole('row', { name: /mcp-claude/ }));
-    expect(row.getByText('Claude')).toBeTruthy();
+    // The name Claude Desktop gives itself in initialize, as people know it.
+    expect(row.getByText('Claude Desktop')).toBeTruthy();
     expect(row.getByText('12')).toBeTruthy();
 
     act(() =>
@@ -59,5 +60,25 @@ describe('Activity', () => {
     expect(items).toHaveLength(2);
     expect(items[0]).toContain('The vendor rejected the key');
     expect(items[1]).toContain("Added 'mcp-claude'");
+    // The level in a word, the date with the time.
+    expect(items[0]).toContain('Error');
+    expect(log.getAllByRole('listitem')[0]?.querySelector('time')?.textContent).toMatch(/^[A-Z][a-z]{2} \d{1,2}, /);
+  });
+
+  it("hides KeyBridge's own events (connection tests, start-up) behind a filter", async () => {
+    main.answer('activity:events', () =>
+      ok([
+        { at: '2026-11-23T10:00:00.000Z', level: 'info', profile: null, message: 'KeyBridge is listening for bridges.' },
+        { at: '2026-11-23T10:00:01.000Z', level: 'info', profile: 'mcp-claude', message: "KeyBridge (test connection) connected to 'mcp-claude'." },
+        { at: '2026-11-23T10:00:02.000Z', level: 'info', profile: 'mcp-claude', message: "Connected Claude Desktop to 'mcp-claude'." },
+      ]),
+    );
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByRole('tab', { name: 'Activity' }));
+    const log = within(await screen.findByRole('list', { name: 'Recent events' }));
+    expect(log.getAllByRole('listitem')).toHaveLength(1);
+    await user.click(screen.getByRole('checkbox', { name: "Show KeyBridge's own events (2)" }));
+    expect(log.getAllByRole('listitem')).toHaveLength(3);
   });
 });

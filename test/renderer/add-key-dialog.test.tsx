@@ -130,7 +130,7 @@ describe('Add key', () => {
 
   it('opens from the tray through app:navigate', async () => {
     render(<App />);
-    await screen.findByText('No keys yet');
+    await screen.findByRole('heading', { level: 2, name: 'Welcome to KeyBridge' });
     main.emit('app:navigate', { screen: 'keys', action: 'add-key', profile: null });
     expect(await screen.findByRole('dialog', { name: 'Add key' })).toBeTruthy();
   });

@@ -3,7 +3,7 @@
 // The end-to-end tests in test/e2e drive the REAL main-side services instead; here each test
 // sets the few answers it needs and asserts what the renderer sent.
 import { buildKeyBridgeApi, type Invoke, type Subscribe } from '../../src-shared/preload-api';
-import type { EventChannel, EventPayload, InvokeChannel, InvokeResult } from '../../src-shared/ipc-contract';
+import type { ClientView, EventChannel, EventPayload, InvokeChannel, InvokeResult, SessionView } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
 
 type Answer = (args: readonly unknown[]) => InvokeResult<unknown> | Promise<InvokeResult<unknown>>;
@@ -92,6 +92,34 @@ export function profileView(overrides: Partial<ProfileView> & Pick<ProfileView, 
     lastUsedAt: null,
     previous: null,
     warnings: [],
+    ...overrides,
+  };
+}
+
+export function clientView(overrides: Partial<ClientView> & Pick<ClientView, 'id' | 'label'>): ClientView {
+  return {
+    projectDir: null,
+    configPath: `/home/u/.config/${overrides.label}/config.json`,
+    state: 'not-connected',
+    profiles: [],
+    plaintextKeys: 0,
+    plaintextBackups: 0,
+    error: null,
+    problems: [],
+    ...overrides,
+  };
+}
+
+export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
+  return {
+    id: 's1',
+    profile: 'mcp-claude',
+    client: { name: 'Claude Desktop', pid: 4242 },
+    since: new Date().toISOString(),
+    upstream: 'ok',
+    requests: 3,
+    errors: 0,
+    lastError: null,
     ...overrides,
   };
 }

@@ -34,8 +34,8 @@ describe('Remove key', () => {
 
     await user.click(await screen.findByRole('button', { name: 'Remove…' }));
     let dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
-    expect(dialog.getByText(/deletes its encrypted copy of/).textContent).toBe(
-      'KeyBridge deletes its encrypted copy of uo_…1a2b and stops the bridges of Claude Desktop.',
+    expect(dialog.getByText(/Its encrypted copy of/).textContent).toBe(
+      'Its encrypted copy of uo_…1a2b is deleted from this computer and Claude Desktop can no longer use it.',
     );
     expect(dialog.getByText('The key itself keeps working at UptimeObserver until you revoke it in the dashboard.')).toBeTruthy();
     await user.click(dialog.getByRole('button', { name: 'Open the UptimeObserver dashboard to revoke it' }));
@@ -50,9 +50,9 @@ describe('Remove key', () => {
     expect((dialog.getByRole('switch', { name: 'Also remove its entry from Claude Desktop' }) as HTMLInputElement).checked).toBe(true);
     await user.click(dialog.getByRole('button', { name: 'Remove key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(main.callsTo('clients:disconnect')).toEqual([[{ client: 'claude-desktop', profile: 'mcp-claude' }]]);
-    expect(main.callsTo('profiles:remove')).toEqual([['mcp-claude']]);
-    expect(await screen.findByText('No keys yet')).toBeTruthy();
+    // Main takes the entries out, then the key: one call.
+    expect(main.callsTo('profiles:remove')).toEqual([['mcp-claude', { disconnectAssistants: true }]]);
+    expect(await screen.findByRole('heading', { level: 2, name: 'Welcome to KeyBridge' })).toBeTruthy();
   });
 
   it('keeps the entries when asked to, and keeps the key when an entry cannot be removed', async () => {
@@ -63,21 +63,23 @@ describe('Remove key', () => {
         { id: 'cursor', label: 'Cursor', configPath: '/m.json', state: 'connected', profiles: ['mcp-claude'], plaintextKeys: 0, error: null },
       ]),
     );
-    main.answer('clients:disconnect', () => ({ ok: false, error: '/m.json:3:1: expected a comma. KeyBridge left the file untouched.' }));
-    main.answer('profiles:remove', () => ok({}));
+    main.answer('profiles:remove', ([, choice]) =>
+      (choice as { disconnectAssistants?: boolean } | undefined)?.disconnectAssistants ? { ok: false, error: '/m.json:3:1: expected a comma. KeyBridge left the file untouched.' } : ok({}),
+    );
     const user = userEvent.setup();
     render(<App />);
     await user.click(await screen.findByRole('button', { name: 'Remove…' }));
     const dialog = within(await screen.findByRole('dialog', { name: 'Remove mcp-claude?' }));
     await user.click(dialog.getByRole('button', { name: 'Remove key' }));
     expect((await dialog.findByRole('alert')).textContent).toBe('/m.json:3:1: expected a comma. KeyBridge left the file untouched.');
-    expect(main.callsTo('profiles:remove')).toEqual([]);
 
     await user.click(dialog.getByRole('switch', { name: 'Also remove its entry from Claude Desktop, Cursor' }));
     await user.click(dialog.getByRole('button', { name: 'Remove key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(main.callsTo('clients:disconnect')).toHaveLength(1);
-    expect(main.callsTo('profiles:remove')).toEqual([['mcp-claude']]);
+    expect(main.callsTo('profiles:remove')).toEqual([
+      ['mcp-claude', { disconnectAssistants: true }],
+      ['mcp-claude', { disconnectAssistants: false }],
+    ]);
   });
 
   it("keeps the dialog open with main's error when removing fails", async () => {
@@ -102,8 +104,8 @@ describe('Remove key', () => {
     await user.click(await screen.findByRole('button', { name: 'Remove…' }));
     const dialog = within(await screen.findByRole('dialog', { name: 'Remove shop?' }));
     await user.click(dialog.getByRole('button', { name: 'Remove key' }));
-    await waitFor(() => expect(main.callsTo('profiles:remove')).toEqual([['shop']]));
-    expect(main.callsTo('clients:disconnect')).toEqual([[{ client: 'vscode-project', projectDir: '/home/u/src/shop', profile: 'shop' }]]);
+    // Main finds the project folder's workspace config itself.
+    await waitFor(() => expect(main.callsTo('profiles:remove')).toEqual([['shop', { disconnectAssistants: true }]]));
   });
 });
 

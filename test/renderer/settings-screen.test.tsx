@@ -44,34 +44,43 @@ describe('Settings', () => {
     await waitFor(() => expect(screen.getByRole<HTMLInputElement>('switch', { name: 'Allow weaker storage on this computer' }).checked).toBe(true));
   });
 
-  it('has no weaker-storage switch when the keychain works', async () => {
+  it('says once how keys are stored, with no weaker-storage switch when the keychain works', async () => {
+    main.answer('settings:storage', () => ok({ mode: 'keychain', backend: 'gnome_libsecret', explanation: 'Keys are encrypted by your system keychain.' }));
     await openSettings();
-    await screen.findByText('Keys are encrypted.');
+    await screen.findByText('Encrypted by the system keychain');
+    expect(screen.getByText('GNOME Keyring')).toBeTruthy();
+    expect(screen.queryByText('Keys are encrypted by your system keychain.')).toBeNull();
     expect(screen.queryByRole('switch', { name: /weaker storage/ })).toBeNull();
   });
 
-  it('validates the proxy and saves the network settings for bridges', async () => {
+  it('saves every setting as it is made: the log detail at once, a network field when it is left', async () => {
+    let settings = { launchAtLogin: false, approvalPrompts: true, allowWeakStorage: false, network: {}, logLevel: 'info' as const };
+    main.answer('settings:get', () => ok(settings));
+    main.answer('settings:update', ([patch]) => {
+      settings = { ...settings, ...(patch as object) };
+      return ok(settings);
+    });
     const user = await openSettings();
-    const save = screen.getByRole<HTMLButtonElement>('button', { name: 'Save network settings' });
+    await user.click(screen.getByRole('radio', { name: 'Everything (debug)' }));
+    await waitFor(() => expect(main.callsTo('settings:update')).toEqual([[{ logLevel: 'debug' }]]));
     await user.type(screen.getByLabelText('Proxy'), 'proxy.corp:3128');
     expect(screen.getByText('Enter the proxy as http://host:port.')).toBeTruthy();
-    expect(save.disabled).toBe(true);
+    await user.tab();
+    expect(main.callsTo('settings:update')).toHaveLength(1);
     await user.clear(screen.getByLabelText('Proxy'));
     await user.type(screen.getByLabelText('Proxy'), 'http://proxy.corp:3128');
-    await user.type(screen.getByLabelText('No proxy for'), 'localhost,.corp');
-    await user.type(screen.getByLabelText('Extra CA certificates (PEM file)'), '/etc/ssl/corp-ca.pem');
-    await user.click(save);
+    await user.tab();
     expect(await screen.findByText('Saved.')).toBeTruthy();
-    expect(main.callsTo('settings:update')).toEqual([
-      [{ network: { proxy: 'http://proxy.corp:3128', noProxy: 'localhost,.corp', extraCaCerts: '/etc/ssl/corp-ca.pem' } }],
-    ]);
+    expect(main.callsTo('settings:update')[1]).toEqual([{ network: { proxy: 'http://proxy.corp:3128' } }]);
+    await user.type(screen.getByLabelText('No proxy for'), 'localhost,.corp{Enter}');
+    await waitFor(() => expect(main.callsTo('settings:update')[2]).toEqual([{ network: { proxy: 'http://proxy.corp:3128', noProxy: 'localhost,.corp' } }]));
   });
 
   it("shows main's refusal instead of claiming it saved", async () => {
     main.answer('settings:update', () => fail('The settings could not be written.'));
     const user = await openSettings();
     await user.type(screen.getByLabelText('Proxy'), 'http://proxy.corp:3128');
-    await user.click(screen.getByRole('button', { name: 'Save network settings' }));
+    await user.tab();
     expect((await screen.findByRole('alert')).textContent).toBe('The settings could not be written.');
     expect(screen.queryByText('Saved.')).toBeNull();
   });

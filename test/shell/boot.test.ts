@@ -404,7 +404,9 @@ describe('every remaining channel, from the window', () => {
     await call('profiles:rotate', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]);
     await call('profiles:rollback', ['mcp-claude']);
     await call('profiles:rotate', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]);
+    vendor.revokeKey(KEY); // confirm-revoked checks that the vendor now refuses the old key
     await call('profiles:confirm-revoked', ['mcp-claude']);
+    await call('profiles:reenter', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]);
     await call('profiles:set-paused', [{ name: 'mcp-claude', paused: false }]);
     await call('clients:list', []);
     await call('clients:snippet', [{ client: 'cursor', profile: 'mcp-claude' }]);

@@ -33,6 +33,13 @@ export function keysService(ctx: AppContext): Pick<AppCore, 'profiles' | 'clipbo
         activity.record('info', name, `Rotated '${name}' to ${view.key?.masked ?? 'a new key'}.`);
         return view;
       },
+      reenter: async ({ name, key }) => {
+        const current = vault.get(name);
+        const raw = await resolveKeySource(key, options.clipboard);
+        const view = await vault.reenter(name, checkKeyFor(raw, current.vendor, current.keyPrefix));
+        activity.record('info', name, `Re-entered the key of '${name}' (${view.key?.masked ?? 'no key'}).`);
+        return view;
+      },
       rollback: async (name) => {
         const view = await vault.rollback(name);
         activity.record('warning', name, `Rolled '${name}' back to ${view.key?.masked ?? 'the previous key'}.`);

@@ -113,7 +113,12 @@ describe('every channel, through the invoker, on a real core', () => {
     expect(rotated.previous).toMatchObject({ masked: `uo_…${KEY_1.slice(-4)}`, fate: 'until-revoked' });
     expect(value(await invoke('profiles:rollback', ['mcp-claude'])).key?.masked).toBe(`uo_…${KEY_1.slice(-4)}`);
     value(await invoke('profiles:rotate', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]));
+    // "I revoked it" is checked with the vendor: refused while the old key still works.
+    expect(failure(await invoke('profiles:confirm-revoked', ['mcp-claude']))).toMatch(/still works at UptimeObserver/);
+    vendor.revokeKey(KEY_1);
     expect(value(await invoke('profiles:confirm-revoked', ['mcp-claude'])).previous).toBeNull();
+    // Re-entering is its own flow: the same key again is verified and kept, with nothing old.
+    expect(value(await invoke('profiles:reenter', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]))).toMatchObject({ state: 'ok', previous: null });
   });
 
   it('connects, describes and disconnects a client, copying its snippet through main', async () => {

@@ -133,6 +133,10 @@ describe('rotation, as each vendor works', () => {
     expect(lookup.ok && lookup.credentials).toMatchObject({ key: UO_KEY2, keyId: view.key?.fingerprint, auth: 'x-api-key', endpoint: v.url });
 
     await expect(vault.rotate('mcp-claude', 'uo_test_cccccccccccc5e6f')).rejects.toThrow(/First revoke the old key uo_…1a2b/);
+    // "I revoked it" is checked: while the vendor still takes the old key, it is kept.
+    await expect(vault.confirmRevoked('mcp-claude')).rejects.toThrow('The old key uo_…1a2b still works at UptimeObserver. Revoke it in the dashboard (Integrations → MCP), then confirm again.');
+    expect(vault.get('mcp-claude').previous).toMatchObject({ masked: 'uo_…1a2b' });
+    v.revokeKey(UO_KEY);
     const confirmed = await vault.confirmRevoked('mcp-claude');
     expect(confirmed.previous).toBeNull();
     expect(confirmed.warnings).toEqual([]);
@@ -404,8 +408,11 @@ describe('storage trouble', () => {
     expect(vault.get('fresh').state).toBe('unverified');
     expect(await vault.credentialsFor('fresh')).toMatchObject({ ok: true });
     expect(await vault.credentialsFor('old')).toMatchObject({ ok: false, code: 'locked', message: expect.stringContaining('Re-enter') });
-    // Re-entering is a rotation that keeps nothing of the unreadable key.
-    const reentered = await vault.rotate('old', UO_KEY2);
+    // Re-entering the same key (it works; it only stopped decrypting here) keeps nothing old.
+    const reentered = await vault.reenter('old', UO_KEY);
     expect(reentered).toMatchObject({ state: 'ok', previous: null });
+    expect(await vault.credentialsFor('old')).toMatchObject({ ok: true, credentials: { key: UO_KEY } });
+    // A key the vendor refuses is not taken.
+    await expect(vault.reenter('old', 'uo_test_cccccccccccc5e6f')).rejects.toThrow(/This key did not work, so nothing was changed/);
   });
 });
