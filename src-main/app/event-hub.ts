@@ -2,6 +2,7 @@
 // here; the window, the tray and the renderer's test harness subscribe. Every payload passes
 // `redactText` (the vault's redactor, in the app) before any subscriber sees it.
 import type { EventChannel, EventPayload } from '../../src-shared/ipc-contract';
+import { createListeners, type Listeners } from '../../src-shared/listeners';
 import { redactDeep, type Redactor } from '../../src-shared/redact';
 
 type Listener<C extends EventChannel> = (payload: EventPayload<C>) => void;
@@ -12,29 +13,21 @@ export interface EventHub {
 }
 
 export function createEventHub(onListenerError: (channel: EventChannel, error: unknown) => void, redactText?: Redactor): EventHub {
-  const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
+  const channels = new Map<EventChannel, Listeners<unknown>>();
+  const of = (channel: EventChannel) => {
+    let listeners = channels.get(channel);
+    // One failing subscriber must not keep the others (or the emitter) from running.
+    if (!listeners) channels.set(channel, (listeners = createListeners((error) => onListenerError(channel, error))));
+    return listeners;
+  };
   return {
     emit(channel, given) {
-      const subscribers = [...(listeners.get(channel) ?? [])];
-      if (subscribers.length === 0) return;
-      const payload = redactText ? redactDeep(given, redactText) : given;
-      for (const listener of subscribers) {
-        // One failing subscriber must not keep the others (or the emitter) from running.
-        try {
-          (listener as Listener<typeof channel>)(payload);
-        } catch (error) {
-          onListenerError(channel, error);
-        }
-      }
+      const listeners = channels.get(channel);
+      if (!listeners || listeners.size === 0) return;
+      listeners.emit(redactText ? redactDeep(given, redactText) : given);
     },
     on(channel, listener) {
-      let set = listeners.get(channel);
-      if (!set) listeners.set(channel, (set = new Set()));
-      const entry = listener as (payload: never) => void;
-      set.add(entry);
-      return () => {
-        set.delete(entry);
-      };
+      return of(channel).subscribe(listener as (payload: unknown) => void);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { CredentialSource, CredentialsLookup, KeyEvent, KeyEventListener } 
 import type { UpstreamCredentials } from '../upstream/credentials';
 import { keyFingerprint } from '../upstream/key-fingerprint';
 import type { ProfileEntry, ProfilesFile } from './profiles-file';
+import { createListeners } from '../../src-shared/listeners';
 
 export interface ProfilesChange {
   added: string[];
@@ -33,12 +34,9 @@ export function createFileCredentials(filePath: string, initial: ProfilesFile): 
     for (const secret of proxySecrets(file.network?.proxy)) seen.add(secret);
   };
   remember(initial, current);
-  const listeners = new Set<KeyEventListener>();
-
-  const emit = async (event: KeyEvent) => {
-    // One listener that throws must not keep the others from hearing of a removed key.
-    await Promise.all([...listeners].map(async (listener) => listener(event)).map((p) => p.catch(() => undefined)));
-  };
+  // One listener that throws must not keep the others from hearing of a removed key.
+  const listeners = createListeners<KeyEvent>();
+  const emit = (event: KeyEvent) => listeners.settle(event);
 
   return {
     has: (profile) => current.has(profile),
@@ -49,12 +47,7 @@ export function createFileCredentials(filePath: string, initial: ProfilesFile): 
       return { ok: true, credentials: { ...credentials, ...(credentials.network ? { network: { ...credentials.network } } : {}) } };
     },
 
-    onKeyEvent(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onKeyEvent: (listener: KeyEventListener) => listeners.subscribe(listener),
 
     names: () => [...current.keys()],
 

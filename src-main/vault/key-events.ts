@@ -1,7 +1,7 @@
 // The key events the vault emits for whoever serves sessions with its keys (the agent, wired
 // in the composition root): the vault's own words, shaped so the agent's CredentialSource
 // takes them as they are.
-import type { Unsubscribe } from '../../src-shared/listeners';
+import { createListeners, type Unsubscribe } from '../../src-shared/listeners';
 
 /** `credentials`: the profile's key, endpoint or network changed (rotate, rollback, resume,
  * edit): sessions take the new ones for their next request. `revoked`: the key is gone
@@ -22,21 +22,14 @@ export interface KeyEvents {
 }
 
 export function createKeyEvents(): KeyEvents {
-  const listeners = new Set<KeyEventListener>();
-  const emit = async (event: KeyEvent) => {
-    await Promise.allSettled([...listeners].map(async (listener) => listener(event)));
-  };
+  const listeners = createListeners<KeyEvent>();
+  const emit = (event: KeyEvent) => listeners.settle(event);
   return {
     emit,
     async credentialsChanged(profile) {
       if (!profile.paused) await emit({ type: 'credentials', profile: profile.name });
     },
-    onKeyEvent(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onKeyEvent: listeners.subscribe,
   };
 }
 
