@@ -65,8 +65,13 @@ it('--hidden starts in the tray only; Open KeyBridge then creates the window', a
 
 it('a tray navigation to a freshly created window waits until its page runs', async () => {
   const win = FakeBrowserWindow.all[0] as FakeBrowserWindow;
+  const shown = vi.spyOn(win, 'show');
   (findMenuItem(tray.menu?.items ?? [], 'Add key…').click as () => void)();
-  await new Promise((r) => setTimeout(r, 50));
+  // The tray brings the window up, then decides (in the same chain of promise callbacks, with
+  // no I/O) whether the page can take the navigation: a macrotask turn after the show has it decided.
+  await vi.waitFor(() => expect(shown).toHaveBeenCalled());
+  await new Promise((r) => setImmediate(r));
+  shown.mockRestore();
   expect(win.webContents.sent.filter((m) => m.channel === 'app:navigate')).toEqual([]);
   await invoke('profiles:list', []);
   await vi.waitFor(() =>

@@ -72,11 +72,14 @@ it('a second launch that came during start-up shows the window once the shell is
 it('a Dock click (activate) shows it again; a second launch with --hidden does not', async () => {
   const win = FakeBrowserWindow.all[0] as FakeBrowserWindow;
   win.hide();
+  const shown = vi.spyOn(win, 'show');
   fakeElectron.app.emitSecondInstance(['keybridge', '--hidden']);
-  await new Promise((r) => setTimeout(r, 30));
   expect(win.visible).toBe(false);
   fakeElectron.app.emit('activate', {}, false);
   await vi.waitFor(() => expect(win.visible).toBe(true));
+  // Handled in order: had the --hidden launch shown the window, it would have done so first.
+  expect(shown).toHaveBeenCalledTimes(1);
+  shown.mockRestore();
 });
 
 it('every web contents is guarded, not only the window’s', () => {

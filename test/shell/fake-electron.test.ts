@@ -112,7 +112,9 @@ describe('safeStorage', () => {
     let settled = false;
     const available = safeStorage.isAsyncEncryptionAvailable().then((v) => ((settled = true), v));
     const sealed = safeStorage.encryptStringAsync('secret');
-    await new Promise((r) => setTimeout(r, 20));
+    // The fake's initialisation is promises only: one macrotask turn runs every callback that
+    // could settle without release().
+    await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
     release();
     expect(await available).toBe(true);
