@@ -27,7 +27,7 @@ export { hostSchema, type Host } from './host';
 export { ENTRY_PREFIX, entryNameFor, bridgeEntry, type BridgeEntry, type BridgeEntryOptions } from './bridge-entry';
 export { clientViewOf, scanReportView, vaultMigrationTarget, type VaultForMigration } from './views';
 export { ClientNotPresentError, type ClientStatus, type ClientStateKind, type ProfileEntry, type InstallResult, type UninstallResult } from './installer';
-export { ConfigParseError } from './config-text';
+export { ConfigParseError } from './config-parse';
 export { ConfigReadError, ConfigWriteError } from './config-writer';
 export { FindingGoneError, MigrationError, migrateOptionsSchema, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
 export { cursorInstallLink, vscodeInstallLink, type Snippet } from './snippets';

@@ -1,6 +1,7 @@
 // Install, uninstall and state of the bridge entry in one assistant's config file.
 import { bridgeEntry, entryNameFor, profileFromEntryName, profileLaunchedBy, sameJson, type BridgeEntryOptions } from './bridge-entry';
-import { editEntry, parseConfig, serversOf } from './config-text';
+import { editEntry } from './config-edit';
+import { parseConfig, serversOf } from './config-parse';
 import { backupsHolding, updateFile } from './config-writer';
 import { scanEntry } from './key-scan';
 import type { ClientId, ClientRef, ClientTarget } from './registry';

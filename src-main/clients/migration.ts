@@ -14,7 +14,8 @@ import { endpointSchema, profileNameSchema, type AddProfileInput } from '../../s
 import { VENDORS, type VendorId } from '../../src-shared/vendors';
 import { keyFingerprint } from '../upstream/key-fingerprint';
 import { bridgeEntry, type BridgeEntryOptions } from './bridge-entry';
-import { appendToArray, editEntry, lineAndColumn, replaceInString, splitBom } from './config-text';
+import { appendToArray, editEntry, replaceInString } from './config-edit';
+import { lineAndColumn, splitBom } from './config-parse';
 import { backupsHolding, ConfigWriteError, scrubBackups, updateFile } from './config-writer';
 import { scanEntry, type RawFinding } from './key-scan';
 import type { ClientId, ClientRef, ClientTarget } from './registry';

@@ -2,7 +2,7 @@
 // Code's per-project blocks in the same file, and VS Code's older `"mcp"` block in its
 // settings.json. Each file is read on its own: a file (or a block) KeyBridge cannot read is
 // reported with its path and reason, and every other one is still used.
-import { ConfigParseError, parseConfig, serversAt, valueAt, type ConfigDocument } from './config-text';
+import { ConfigParseError, parseConfig, serversAt, valueAt, type ConfigDocument } from './config-parse';
 import { ConfigReadError, readText } from './config-writer';
 import type { ClientTarget } from './registry';
 

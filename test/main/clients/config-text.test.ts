@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { appendToArray, ConfigParseError, editEntry, lineAndColumn, parseConfig, replaceInString, serversAt } from '../../../src-main/clients/config-text';
+import { appendToArray, editEntry, replaceInString } from '../../../src-main/clients/config-edit';
+import { ConfigParseError, lineAndColumn, parseConfig, serversAt } from '../../../src-main/clients/config-parse';
 
 const ENTRY = { command: '/home/u/.keybridge/bin/keybridge-bridge', args: ['--profile', 'p1'] };
 

@@ -1,7 +1,8 @@
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { parse } from 'jsonc-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigParseError, editEntry } from '../../../src-main/clients/config-text';
+import { editEntry } from '../../../src-main/clients/config-edit';
+import { ConfigParseError } from '../../../src-main/clients/config-parse';
 import { listBackups, updateFile } from '../../../src-main/clients/config-writer';
 import { ClientNotPresentError, clientStatus, install, uninstall } from '../../../src-main/clients/installer';
 import { USER_CLIENT_IDS, type ClientRef } from '../../../src-main/clients/registry';
