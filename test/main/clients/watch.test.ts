@@ -70,14 +70,19 @@ describe('watching config files', () => {
 
   it("KeyBridge's own uninstall is not reported as a removal", async () => {
     const { home, service, statuses, removed } = await setup();
-    await home.installApp({ id: 'windsurf' });
+    const target = await home.installApp({ id: 'windsurf' });
     await service.install({ id: 'windsurf' }, 'p1');
     await service.install({ id: 'windsurf' }, 'p2');
     await service.watch();
     await service.uninstall({ id: 'windsurf' }, 'p1');
-    await new Promise((r) => setTimeout(r, 400));
-    expect(removed).toEqual([]);
     expect(statuses.at(-1)).toMatchObject({ state: 'connected', connected: [{ profile: 'p2' }] });
+    // Then the app drops p2 itself. The watcher handles the file's changes in order, so once
+    // that removal is reported, our own uninstall has been seen too: p2 is the only removal.
+    const config = JSON.parse(await readFile(target.configPath, 'utf8')) as { mcpServers: Record<string, unknown> };
+    delete config.mcpServers['keybridge-p2'];
+    await writeFile(target.configPath, JSON.stringify(config, null, 2));
+    await next(() => removed[0]);
+    expect(removed).toEqual([expect.objectContaining({ client: 'windsurf', profile: 'p2' })]);
   });
 
   it('notices a client whose folder appears later', async () => {
@@ -86,7 +91,8 @@ describe('watching config files', () => {
     expect((await service.status({ id: 'cursor' })).state).toBe('not-present');
     const file = home.target({ id: 'cursor' }).configPath;
     await mkdir(path.dirname(file), { recursive: true });
-    await new Promise((r) => setTimeout(r, 150));
+    // The folder is Cursor's: present now. Once that is reported, the watcher is on the new folder.
+    await next(() => statuses.find((s) => s.id === 'cursor' && s.state === 'not-connected'));
     await writeFile(file, JSON.stringify({ mcpServers: { 'keybridge-p9': { command: LAUNCHER, args: ['--profile', 'p9'] } } }));
     const status = await next(() => statuses.find((s) => s.id === 'cursor' && s.state === 'connected'));
     expect(status.connected).toEqual([{ entryName: 'keybridge-p9', profile: 'p9' }]);
