@@ -23,6 +23,7 @@ export class AgentLink {
   private isReady = false;
   /** Bytes of the handshake reply not yet ending in a newline. */
   private pending = Buffer.alloc(0);
+  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(
     private readonly socketPath: string,
@@ -40,7 +41,9 @@ export class AgentLink {
 
   connect(): void {
     if (this.socket) return;
-    const socket = connect(this.socketPath);
+    // One read buffer for the connection's life: a fresh 64 KiB per read would wait for the GC
+    // and grow the bridge's memory with every large result passed through.
+    const socket = connect({ path: this.socketPath, onread: { buffer: this.readBuffer, callback: (size) => this.received(this.readBuffer.subarray(0, size)) } });
     this.socket = socket;
     this.isReady = false;
     this.pending = Buffer.alloc(0);
@@ -50,7 +53,6 @@ export class AgentLink {
       this.log.debug(`agent: connected to ${this.socketPath}`);
       this.on.connected();
     });
-    socket.on('data', (chunk: Buffer) => (this.isReady ? this.on.data(chunk) : this.handshake(chunk)));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (!connected) this.log.debug(`agent: cannot connect to ${this.socketPath} (${error.code ?? error.message})`);
       else this.log.warn(`agent: connection error (${error.code ?? error.message})`);
@@ -62,6 +64,16 @@ export class AgentLink {
       if (connected) this.on.closed(wasReady);
       else this.on.unreachable('unreachable');
     });
+  }
+
+  /** Always true: keep reading (the stdout writes below are what holds the pace). */
+  private received(chunk: Buffer): true {
+    // The buffer is read into again after this returns: what is kept must be a copy. On Linux
+    // stdout writes to pipes and files are synchronous, so passing it through is safe there.
+    const owned = this.isReady && process.platform === 'linux' ? chunk : Buffer.from(chunk);
+    if (this.isReady) this.on.data(owned);
+    else this.handshake(owned);
+    return true;
   }
 
   hello(profile: string, extra: Omit<HelloFrame, 'type' | 'v' | 'profile'>): void {
