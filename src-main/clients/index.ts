@@ -28,9 +28,9 @@ export { ENTRY_PREFIX, entryNameFor, bridgeEntry, type BridgeEntry, type BridgeE
 export { clientViewOf, scanReportView, vaultMigrationTarget, type VaultForMigration } from './views';
 export { ClientNotPresentError, type ClientStatus, type ClientStateKind, type ProfileEntry, type InstallResult, type UninstallResult } from './installer';
 export { ConfigParseError } from './config-parse';
-export { ConfigReadError, ConfigWriteError } from './config-writer';
+export { ConfigReadError, ConfigWriteError } from './config-access';
 export { FindingGoneError, MigrationError, migrateOptionsSchema, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
 export { cursorInstallLink, vscodeInstallLink, type Snippet } from './snippets';
 export { testConnection, type TestConnectionOptions } from './test-connection';
 export { launcherPath, launcherScript, writeLauncher, launcherInputsSchema, type LauncherInputs } from './launcher';
-export { BACKUPS_KEPT, listBackups } from './config-writer';
+export { BACKUPS_KEPT, listBackups } from './config-backups';

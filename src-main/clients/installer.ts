@@ -2,7 +2,8 @@
 import { bridgeEntry, entryNameFor, profileFromEntryName, profileLaunchedBy, sameJson, type BridgeEntryOptions } from './bridge-entry';
 import { editEntry } from './config-edit';
 import { parseConfig, serversOf } from './config-parse';
-import { backupsHolding, updateFile } from './config-writer';
+import { backupsHolding } from './config-backups';
+import { updateFile } from './config-writer';
 import { scanEntry } from './key-scan';
 import type { ClientId, ClientRef, ClientTarget } from './registry';
 import { readBlocksOf, readClientFiles, type FileProblem } from './server-blocks';

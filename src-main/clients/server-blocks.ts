@@ -3,7 +3,7 @@
 // settings.json. Each file is read on its own: a file (or a block) KeyBridge cannot read is
 // reported with its path and reason, and every other one is still used.
 import { ConfigParseError, parseConfig, serversAt, valueAt, type ConfigDocument } from './config-parse';
-import { ConfigReadError, readText } from './config-writer';
+import { ConfigReadError, readText } from './config-access';
 import type { ClientTarget } from './registry';
 
 export interface ServerBlock {

@@ -8,7 +8,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ProbeResult } from '../../src-shared/profile';
 import { bridgeEntry, bridgeEntryOptionsSchema, sameJson, type BridgeEntryOptions } from './bridge-entry';
-import { serialized } from './config-writer';
+import { serialized } from './file-queue';
 import { watchFile, type FileWatch } from './file-watch';
 import { hostSchema, type Host } from './host';
 import { clientStatus, install, uninstall, type ClientStatus, type InstallResult, type UninstallResult } from './installer';

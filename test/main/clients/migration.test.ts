@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'jsonc-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listBackups } from '../../../src-main/clients/config-writer';
+import { listBackups } from '../../../src-main/clients/config-backups';
 import type { MigrationTarget } from '../../../src-main/clients/migration';
 import { ClientsService } from '../../../src-main/clients/service';
 import { addProfileInputSchema, type AddProfileInput } from '../../../src-shared/profile';

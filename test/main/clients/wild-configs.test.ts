@@ -7,7 +7,7 @@ import { chmod, lstat, mkdir, readFile, readlink, stat, symlink, writeFile } fro
 import path from 'node:path';
 import { parse } from 'jsonc-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listBackups } from '../../../src-main/clients/config-writer';
+import { listBackups } from '../../../src-main/clients/config-backups';
 import { clientViewOf, scanReportView } from '../../../src-main/clients/views';
 import type { MigrationTarget } from '../../../src-main/clients/migration';
 import { ClientsService } from '../../../src-main/clients/service';
