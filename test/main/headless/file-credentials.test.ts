@@ -64,7 +64,8 @@ describe('createFileCredentials', () => {
       throw new Error('listener failed');
     });
     source.onKeyEvent(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Done a macrotask turn later: an apply that did not wait would have resolved by then.
+      await new Promise((resolve) => setImmediate(resolve));
       slowDone = true;
     });
     await source.apply(file({ a: entry(KEY_B) }));

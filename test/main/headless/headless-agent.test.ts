@@ -134,9 +134,11 @@ describe('edits to the file', () => {
     expect(warnings()[0]).toContain('Still using the last valid profiles (a, b).');
     expect(await keyOf(agent, 'a')).toBe(KEY_A);
 
-    // Still invalid (the poll sees the file again and again): no second line for the same problem.
+    // Still invalid, and read again and again (reload is what the watch runs on a change): no
+    // second line for the same problem.
     writeProfiles(file, `{"profiles": {"a": {"endpoint": "https://mcp.example.com/mcp", "auth": "bearer", "key": ${KEY_CUSTOM}}}}  `);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await agent.reload();
+    await agent.reload();
     expect(warnings()).toHaveLength(1);
 
     // A different problem is a new line: a schema error, then a mode that lets others read.
