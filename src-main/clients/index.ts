@@ -29,7 +29,10 @@ export { clientViewOf, scanReportView, vaultMigrationTarget, type VaultForMigrat
 export { ClientNotPresentError, type ClientStatus, type ClientStateKind, type ProfileEntry, type InstallResult, type UninstallResult } from './installer';
 export { ConfigParseError } from './config-parse';
 export { ConfigReadError, ConfigWriteError } from './config-access';
-export { FindingGoneError, MigrationError, migrateOptionsSchema, type KeyFinding, type MigrateOptions, type MigrationResult, type MigrationTarget } from './migration';
+export type { KeyFinding } from './key-findings';
+export { MigrationError, type MigrationTarget } from './migration';
+export type { MigrationResult } from './migration-outcome';
+export { FindingGoneError, migrateOptionsSchema, type MigrateOptions } from './migration-plan';
 export { cursorInstallLink, vscodeInstallLink, type Snippet } from './snippets';
 export { testConnection, type TestConnectionOptions } from './test-connection';
 export { launcherPath, launcherScript, writeLauncher, launcherInputsSchema, type LauncherInputs } from './launcher';
