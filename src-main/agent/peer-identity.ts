@@ -88,22 +88,25 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
 
   const rows = parseSsUnix(ss.output);
   const ours = rows.filter((row) => row.localInode === ourInode);
-  if (ours.length === 0) return unverified('the connection closed before it could be checked');
+  const [own] = ours;
+  if (own === undefined) return unverified('the connection closed before it could be checked');
   if (ours.length > 1) return unverified('the OS listing of sockets was ambiguous');
-  const peerInode = ours[0].peerInode;
+  const peerInode = own.peerInode;
   if (peerInode === 0) return unverified('the process that connected has already gone');
   const peers = rows.filter((row) => row.localInode === peerInode);
-  if (peers.length === 0) return unverified('the other end is not visible here (another network namespace?)');
-  if (peers.length > 1 || peers[0].peerInode !== ourInode) return unverified('the OS listing of sockets was ambiguous');
+  const [other] = peers;
+  if (other === undefined) return unverified('the other end is not visible here (another network namespace?)');
+  if (peers.length > 1 || other.peerInode !== ourInode) return unverified('the OS listing of sockets was ambiguous');
 
   const peerLink = `socket:[${peerInode}]`;
   const holders = new Map<number, number>(); // pid → one fd on which it holds the peer socket
-  for (const { pid, fd: peerFd } of peers[0].users) {
+  for (const { pid, fd: peerFd } of other.users) {
     if (!holders.has(pid) && (await readlinkOrNullAsync(`/proc/${pid}/fd/${peerFd}`)) === peerLink) holders.set(pid, peerFd);
   }
-  if (holders.size === 0) return unverified('the OS did not say which process connected (it may belong to another user)');
-  if (holders.size > 1) return unverified(`several processes share the connection (pids ${[...holders.keys()].join(', ')})`);
-  const [[pid, peerFd]] = holders;
+  const [holder, ...more] = holders;
+  if (holder === undefined) return unverified('the OS did not say which process connected (it may belong to another user)');
+  if (more.length > 0) return unverified(`several processes share the connection (pids ${[...holders.keys()].join(', ')})`);
+  const [pid, peerFd] = holder;
 
   const peer = await readProcess(pid);
   // Still holding it after we read it: the pid did not exit and get reused in between.
@@ -129,19 +132,20 @@ export function parseSsUnix(output: string): SsUnixRow[] {
   for (const line of output.split('\n')) {
     const head = /^(\S+)\s+(\S+)\s+\d+\s+\d+\s+(.*)$/.exec(line.trim());
     if (head === null) continue;
-    const [, netid, state, rest] = head;
+    const [, netid = '', state = '', rest = ''] = head;
     const usersAt = rest.indexOf(' users:((');
     const addresses = /^(.*\S)\s+(\d+)\s+(\S+)\s+(\d+)$/.exec((usersAt < 0 ? rest : rest.slice(0, usersAt)).trim());
     if (addresses === null) continue;
     const users = usersAt < 0 ? [] : [...rest.slice(usersAt).matchAll(/\("(.*?)",pid=(\d+),fd=(\d+)\)/g)];
+    const [, localAddress = '', localInode, peerAddress = '', peerInode] = addresses;
     rows.push({
       netid,
       state,
-      localAddress: addresses[1],
-      localInode: Number(addresses[2]),
-      peerAddress: addresses[3],
-      peerInode: Number(addresses[4]),
-      users: users.map((m) => ({ name: m[1], pid: Number(m[2]), fd: Number(m[3]) })),
+      localAddress,
+      localInode: Number(localInode),
+      peerAddress,
+      peerInode: Number(peerInode),
+      users: users.map(([, name = '', pid, fd]) => ({ name, pid: Number(pid), fd: Number(fd) })),
     });
   }
   return rows;

@@ -129,7 +129,9 @@ export function clientSpec(ref: ClientRef, host: Host): ClientSpec {
 export function resolveClient(ref: ClientRef, host: Host, exists: (path: string) => boolean = existsSync): ClientTarget {
   const { locations, ...spec } = clientSpec(ref, host);
   const found = locations.find((l) => exists(l.presenceDir) || exists(l.configPath));
-  const location = found ?? locations[locations.length - 1];
+  // The last location is where a client not found anywhere would be set up.
+  const location = found ?? locations.at(-1);
+  if (!location) throw new Error(`No config location is known for ${ref.id}.`);
   const backupDir = pathFor(host.platform).join(host.homeDir, '.keybridge', 'backups');
   return { ...spec, ref, configPath: location.configPath, presenceDir: location.presenceDir, present: found !== undefined, backupDir };
 }
