@@ -243,9 +243,12 @@ describe('refusals', () => {
   });
 
   it('bad-request for a malformed, over-long, premature or repeated hello; the connection is closed each time', async () => {
-    // The user takes a moment to answer the prompt: long enough for a second hello to arrive.
+    // The user answers the prompt only at the end of the test: however the two pipelined hellos
+    // arrive, the first is still being answered when the second comes.
+    let answerPrompt: () => void = () => undefined;
+    const prompt = new Promise<void>((resolve) => (answerPrompt = resolve));
     const { policy } = recordingPolicy(async () => {
-      await new Promise((r) => setTimeout(r, 200));
+      await prompt;
       return 'allow' as const;
     });
     await begin({ policy });
@@ -270,6 +273,7 @@ describe('refusals', () => {
     // Messages pipelined before ready: one hello, then wait.
     const hello = JSON.stringify({ type: 'hello', v: 2, profile: 'mcp-claude', bridge: { version: '1' } });
     expect(await answer(`${hello}\n${hello}\n`)).toEqual({ type: 'error', code: 'bad-request', message: 'Send one hello, then wait for ready.' });
+    answerPrompt();
   });
 });
 
