@@ -211,12 +211,12 @@ describe('parseSsUnix', () => {
   });
 
   it('ends an entry at its closing parenthesis, which ss never prints inside a name', () => {
-    expect(rows[4].users).toEqual([{ name: 'x",pid=1,fd=0', pid: 12387, fd: 18 }]);
+    expect(rows[4]?.users).toEqual([{ name: 'x",pid=1,fd=0', pid: 12387, fd: 18 }]);
   });
 
   it('reads several holders, and nothing from empty or foreign text', () => {
     const [row] = parseSsUnix('u_str ESTAB 0 0 * 10 * 11 users:(("a",pid=1,fd=3),("b b",pid=22,fd=4),("a",pid=1,fd=7))\n');
-    expect(row.users).toEqual([
+    expect(row?.users).toEqual([
       { name: 'a', pid: 1, fd: 3 },
       { name: 'b b', pid: 22, fd: 4 },
       { name: 'a', pid: 1, fd: 7 },
