@@ -21,7 +21,9 @@
 //   ~/.keybridge/backups (0700). A moved key is scrubbed from every backup.
 // - Launcher: ~/.keybridge/bin/keybridge-bridge (sh), or keybridge-bridge.cmd under
 //   %USERPROFILE%\.keybridge\bin, falling back when that path has spaces (see launcher.ts).
-export { ClientsService, type ClientsServiceOptions, type EntryRemovedEvent, type ScanReport, type SnippetView } from './service';
+export { ClientsService, type ClientsServiceOptions, type SnippetView } from './service';
+export type { EntryRemovedEvent } from './client-watch';
+export type { ScanReport } from './scan-report';
 export { clientIdSchema, clientRefSchema, USER_CLIENT_IDS, resolveClient, clientSpec, type ClientId, type ClientRef, type ClientTarget } from './registry';
 export { hostSchema, type Host } from './host';
 export { ENTRY_PREFIX, entryNameFor, bridgeEntry, type BridgeEntry, type BridgeEntryOptions } from './bridge-entry';

@@ -5,7 +5,7 @@ import type { ClientView, ScanReport as ScanReportView } from '../../src-shared/
 import type { AddProfileInput } from '../../src-shared/profile';
 import type { ClientStatus } from './installer';
 import type { MigrationTarget } from './migration';
-import type { ScanReport } from './service';
+import type { ScanReport } from './scan-report';
 
 export function clientViewOf(status: ClientStatus): ClientView {
   return {

@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientStatus } from '../../../src-main/clients/installer';
-import { ClientsService, type EntryRemovedEvent } from '../../../src-main/clients/service';
+import type { EntryRemovedEvent } from '../../../src-main/clients/client-watch';
+import { ClientsService } from '../../../src-main/clients/service';
 import { LAUNCHER, NO_VAULT, tempHome, type TempHome } from './temp-home';
 
 let home: TempHome | null = null;
