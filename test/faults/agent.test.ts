@@ -11,7 +11,7 @@ import { startTestAgent } from '../support/test-agent';
 import { startBridgeClient, type BridgeClient } from '../support/bridge-process';
 import { until } from '../support/until';
 import { createVault } from '../../src-main/vault';
-import { startAgent } from '../../src-main/agent';
+import { startAgent, type AccessPolicy } from '../../src-main/agent';
 import { NO_CREDENTIALS } from '../../src-shared/jsonrpc-errors';
 import { confBackend, createManualClock, createTestCipher } from '../main/vault/helpers';
 
@@ -91,10 +91,13 @@ describe('agent faults', () => {
 
     const call = (label: string) => bridge.client.callTool({ name: 'echo', arguments: { text: label } }, undefined, { timeout: 60_000 }).then(text);
     const calls: Promise<string | undefined>[] = [];
+    const upstreamCalls = () => vendor.requests.filter((r) => r.rpcMethods.includes('tools/call')).length;
     const fireBatches = async (from: number) => {
       for (let batch = from; batch < from + 5; batch++) {
         for (let i = batch * 100; i < batch * 100 + 100; i++) calls.push(call(`n${i}`));
-        await new Promise((r) => setTimeout(r, 30));
+        // The next batch once this one flows upstream (the earlier ones have all reached the
+        // vendor): the rotation comes with old-key requests in flight and more queued behind.
+        await until(() => upstreamCalls() > batch * 100, `batch ${batch} upstream`, 30_000);
       }
     };
     await fireBatches(0);
@@ -130,15 +133,24 @@ describe('agent faults', () => {
     const vault = await createVault({ backend: confBackend(join(dir, 'store')), cipher: createTestCipher(), probeTimeoutMs: 5000 });
     cleanups.push(async () => vault.close());
     await vault.add({ name: 'mcp-claude', vendor: 'uptimeobserver', endpoint: vendor.url, auth: 'x-api-key', key });
-    // The shell puts the user's approval prompt in the access policy: it answers after a while.
-    const approving = async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      return 'allow' as const;
+    // The shell puts the user's approval prompt in the access policy: it answers when the user
+    // does, here once the test has seen the prompt up (the bridge's hello, with the assistant's
+    // initialize held behind it, waits meanwhile).
+    let asked = 0;
+    let approve: () => void = () => undefined;
+    const approving: AccessPolicy = async () => {
+      asked++;
+      await new Promise<void>((resolve) => (approve = resolve));
+      return 'allow';
     };
     const agent = await startAgent({ socketPath: join(dir, 'run', 'agent.sock'), credentials: vault, policy: approving });
     cleanups.push(() => agent.close());
-    const bridge = await bridgeFor('mcp-claude', agent.socketPath);
+    const connecting = bridgeFor('mcp-claude', agent.socketPath);
+    await until(() => asked === 1, 'the approval prompt');
+    approve();
+    const bridge = await connecting;
     expect(text(await bridge.client.callTool({ name: 'echo', arguments: { text: 'approved' } }))).toBe('approved');
+    expect(asked).toBe(1);
   });
 
   it('UptimeMonitoring grace expiry after a rotation by the real vault + agent: the old key is refused, the bridge is already on the new one', async () => {
