@@ -3,25 +3,15 @@
 // message ever contains a key (JSON syntax errors say where, never what: V8's own message
 // quotes the text around the error).
 //
-// Permissions: the file must be a regular file owned by the current user with no group or
-// other bits (0600, 0400, …). A symbolic link is refused, not followed: its target could be
-// swapped or owned by someone else, and the folder watch would miss edits to it. The checks
-// are made on the open file descriptor (O_NOFOLLOW, fstat), so a file swapped between the
-// check and the read is never read. On Windows, where POSIX modes mean nothing, only the
-// "regular file" check applies.
-import { constants, closeSync, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { isIPv4 } from 'node:net';
+// Who may read it: profiles-permissions.ts; what it may contain: profiles-schema.ts.
+import { statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { z } from 'zod';
 import { profileNameSchema } from '../../src-shared/agent-protocol';
-import { authStyleSchema, networkSettingsSchema, type AuthStyle, type NetworkSettings } from '../../src-shared/endpoint';
+import type { AuthStyle, NetworkSettings } from '../../src-shared/endpoint';
 import { redact } from '../../src-shared/redact';
-
-/** Larger than any sensible profiles file; a bound on what is read into memory. */
-export const MAX_PROFILES_FILE_BYTES = 1024 * 1024;
-const MIN_KEY_CHARS = 8;
-const MAX_KEY_CHARS = 4096;
+import { readOwnFile } from './profiles-permissions';
+import { describeIssue, documentSchema, printable, profileSchema } from './profiles-schema';
 
 export interface ProfileEntry {
   endpoint: string;
@@ -36,124 +26,11 @@ export interface ProfilesFile {
 
 export type ReadResult = { ok: true; file: ProfilesFile } | { ok: false; message: string };
 
-/** The parts of a stat the permission check reads (so tests can pass any uid). */
-export type FileFacts = Pick<Stats, 'uid' | 'mode' | 'isFile' | 'isSymbolicLink'>;
-
-/** Loopback only: localhost, 127.0.0.0/8, ::1 (as the URL parser normalizes them). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host === '[::1]') return true;
-  return isIPv4(host) && host.startsWith('127.');
-}
-
-/** Why `path` may not be read as a profiles file, or null when it may. `uid`: the current
- * user (undefined where the OS has no uids, i.e. Windows: owner and mode are not checked). */
-export function permissionProblem(path: string, stat: FileFacts, uid: number | undefined): string | null {
-  if (stat.isSymbolicLink()) return `${path} is a symbolic link; KeyBridge reads only the file itself (pass its real path).`;
-  if (!stat.isFile()) return `${path} is not a regular file.`;
-  if (uid === undefined) return null;
-  if (stat.uid !== uid) {
-    return `${path} belongs to another user (uid ${stat.uid}, you are uid ${uid}); KeyBridge reads keys only from a file you own.`;
-  }
-  const mode = stat.mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    return `${path} can be read or changed by other users (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${path}`;
-  }
-  return null;
-}
-
-const endpointSchema = z
-  .string()
-  .trim()
-  .min(1, 'is empty; enter the full MCP URL, e.g. https://example.com/mcp')
-  .max(2048, 'is too long')
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not a URL; enter the full MCP URL, e.g. https://example.com/mcp' });
-      return;
-    }
-    if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password; put the key in "key"' });
-    } else if (url.protocol === 'http:') {
-      if (!isLoopbackHost(url.hostname)) {
-        ctx.addIssue({ code: 'custom', message: 'must use https (http only for this machine: localhost, 127.0.0.0/8, ::1)' });
-      }
-    } else if (url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', message: 'must be an https:// URL' });
-    }
-  });
-
-const keySchema = z
-  .string()
-  .min(1, 'is empty; paste the API key')
-  .superRefine((value, ctx) => {
-    if (value.length === 0) return;
-    // eslint-disable-next-line no-control-regex -- control characters are what is refused
-    if (/[\u0000-\u001f\u007f]/.test(value)) ctx.addIssue({ code: 'custom', message: 'contains control characters; copy the key again' });
-    else if (/\s/.test(value)) ctx.addIssue({ code: 'custom', message: 'contains spaces or line breaks; copy the key again as one piece' });
-    else if (value.length < MIN_KEY_CHARS) ctx.addIssue({ code: 'custom', message: `is too short to be an API key (at least ${MIN_KEY_CHARS} characters)` });
-    else if (value.length > MAX_KEY_CHARS) ctx.addIssue({ code: 'custom', message: 'is too long to be an API key' });
-  });
-
-const profileSchema = z.strictObject({
-  endpoint: endpointSchema,
-  auth: authStyleSchema,
-  key: keySchema,
-});
-
-const networkSchema = networkSettingsSchema.strict().superRefine((value, ctx) => {
-  if (value.proxy !== undefined) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(value.proxy).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) ctx.addIssue({ code: 'custom', path: ['proxy'], message: 'must be an http:// or https:// proxy URL' });
-  }
-});
-
-const documentSchema = z.strictObject(
-  {
-    profiles: z.record(z.string(), z.unknown(), { message: 'must be an object of profiles by name' }),
-    network: networkSchema.optional(),
-  },
-  { message: 'must be a JSON object with "profiles"' },
-);
-
 /** Reads and checks the file. `uid`: the current user (default: process.getuid()). */
 export function readProfilesFile(path: string, options: { uid?: number | undefined } = {}): ReadResult {
   const uid = 'uid' in options ? options.uid : process.getuid?.();
-  let fd: number;
-  try {
-    const problem = permissionProblem(path, lstatSync(path), uid);
-    if (problem) return { ok: false, message: problem };
-    // O_NOFOLLOW: a symlink swapped in after the lstat fails here; O_NONBLOCK: a FIFO swapped
-    // in does not hang the open. Then the checks again, on what was actually opened.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    return { ok: false, message: readFailure(path, error) };
-  }
-  let text: string;
-  try {
-    const stat = fstatSync(fd);
-    const problem = permissionProblem(path, stat, uid);
-    if (problem) return { ok: false, message: problem };
-    if (stat.size > MAX_PROFILES_FILE_BYTES) return { ok: false, message: `${path} is larger than ${MAX_PROFILES_FILE_BYTES} bytes; is it the right file?` };
-    const buffer = Buffer.alloc(Math.min(stat.size + 1, MAX_PROFILES_FILE_BYTES + 1));
-    let length = 0;
-    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > MAX_PROFILES_FILE_BYTES) return { ok: false, message: `${path} is larger than ${MAX_PROFILES_FILE_BYTES} bytes; is it the right file?` };
-    text = buffer.subarray(0, length).toString('utf8');
-  } catch (error) {
-    return { ok: false, message: readFailure(path, error) };
-  } finally {
-    closeSync(fd);
-  }
-  return parseProfilesText(text, path);
+  const read = readOwnFile(path, uid);
+  return read.ok ? parseProfilesText(read.text, path) : read;
 }
 
 /** Parses the file's text (already read). Messages begin with `path`. */
@@ -225,28 +102,6 @@ export function keysIn(raw: unknown): string[] {
   }
   return keys;
 }
-
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (!issue) return 'is invalid';
-  const field = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const names = issue.keys.map((k) => `"${printable(k)}"`).join(', ');
-    return `${field ? `${field}: ` : ''}unknown field ${names} (a typo?)`;
-  }
-  if (issue.code === 'invalid_type') {
-    // `input` is there because of reportInput; it is only looked at, never shown (it may be a key).
-    if (issue.input === undefined && field) return `${field} is missing`;
-    if (issue.message.startsWith('Invalid input')) return `${field || 'the file'} must be ${article(issue.expected)}`;
-  }
-  if (issue.code === 'invalid_value' && field === 'auth') return 'auth must be "x-api-key" or "bearer"';
-  return field ? `${field} ${issue.message}` : issue.message;
-}
-
-function article(expected: string): string {
-  if (expected === 'object' || expected === 'record') return 'an object';
-  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-}
-
 function duplicateProfileName(text: string): string | null {
   const profiles = findNodeAtLocation(parseTree(text) ?? { type: 'null', offset: 0, length: 0 }, ['profiles']);
   if (profiles?.type !== 'object') return null;
@@ -286,28 +141,4 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - before.lastIndexOf('\n') };
-}
-
-/** A name from the file, shown on one line and cut short. */
-function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is replaced
-  const oneLine = value.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return oneLine.length > 40 ? `${oneLine.slice(0, 40)}…` : oneLine;
-}
-
-function readFailure(path: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return `${path} does not exist.`;
-    case 'EACCES':
-    case 'EPERM':
-      return `${path} cannot be read (permission denied).`;
-    case 'ELOOP':
-      return `${path} is a symbolic link; KeyBridge reads only the file itself (pass its real path).`;
-    case 'EISDIR':
-      return `${path} is not a regular file.`;
-    default:
-      return `${path} cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}).`;
-  }
 }

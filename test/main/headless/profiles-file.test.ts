@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isLoopbackHost, parseProfilesText, permissionProblem, readProfilesFile, type ReadResult } from '../../../src-main/headless/profiles-file';
+import { parseProfilesText, readProfilesFile, type ReadResult } from '../../../src-main/headless/profiles-file';
+import { permissionProblem } from '../../../src-main/headless/profiles-permissions';
+import { isLoopbackHost } from '../../../src-main/headless/profiles-schema';
 import { KEY_A, KEY_B, KEY_CUSTOM, makeTempDir, profilesJson, writeProfiles, type TempDir } from './helpers';
 
 let temp: TempDir;
