@@ -13,7 +13,7 @@ export interface AppContext {
   /** The shell's injections, notify and log already redacting. */
   options: AppCoreOptions;
   now: () => Date;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   hub: EventHub;
   notices: Notices;
   activity: ActivityLog;

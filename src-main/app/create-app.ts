@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import { agentSocketPath } from '../../src-shared/agent-socket-path';
+import type { Settings } from '../../src-shared/ipc-contract';
 import { redact, type Redactor } from '../../src-shared/redact';
 import { ClientsService, clientViewOf, launcherPath, vaultMigrationTarget } from '../clients';
 import { createVault, systemClock, VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, type StoreBackend } from '../vault';
@@ -24,6 +25,8 @@ import { migrationService } from './services/migration';
 import { settingsService } from './services/settings';
 
 export type { AppCoreHandle, AppCoreOptions, Notification } from './options';
+
+const LOG_LEVELS: readonly Settings['logLevel'][] = ['error', 'warn', 'info', 'debug'];
 
 function confBackend(userDataDir: string): StoreBackend {
   return {
@@ -49,8 +52,12 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
   const options: AppCoreOptions = {
     ...given,
     notify: ({ title, body }) => given.notify({ title: redactText(title), body: redactText(body) }),
-    log: (level, message) => given.log?.(level, redactText(message)),
+    // Settings → Log level decides what reaches the log (errors always do).
+    log: (level, message) => {
+      if (LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(levelNow())) given.log?.(level, redactText(message));
+    },
   };
+  let levelNow = (): Settings['logLevel'] => 'info';
   const clock = options.clock ?? systemClock;
   const now = () => new Date(clock.now());
   const log = options.log ?? (() => undefined);
@@ -58,6 +65,7 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
   const host = { platform: options.platform, homeDir: options.homeDir, env: { ...options.env } };
   const vault = await createVault({ backend: options.store ?? confBackend(options.userDataDir), cipher: options.cipher, clock, probe: options.probe });
   redactKeys = vault.redact;
+  levelNow = () => vault.settings.get().logLevel;
 
   const launcher = { ...host, appExecPath: options.appExecPath, bridgeScriptPath: options.bridgeScriptPath, isPackaged: options.isPackaged, ...(options.nodePath ? { nodePath: options.nodePath } : {}) };
   const socketPath = options.socketPath ?? agentSocketPath({ ...host, username: options.username ?? safeUsername() });

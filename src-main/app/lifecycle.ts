@@ -59,7 +59,14 @@ export function createLifecycle(ctx: AppContext, alerts: Alerts, setup: { launch
         now: setup.clockNow,
         onActivity: (event) => activity.record(event.level, event.profile, event.message),
         // Upstream diagnostics go to the app's log (redacted there with every key the vault holds).
-        log: { warn: (m) => log('warn', m), info: (m) => log('info', m), debug: () => undefined, debugEnabled: false },
+        log: {
+          warn: (m) => log('warn', m),
+          info: (m) => log('info', m),
+          debug: (m) => log('debug', m),
+          get debugEnabled() {
+            return vault.settings.get().logLevel === 'debug';
+          },
+        },
       });
       unsubscribes.push(
         agent.subscribe((sessions) => {

@@ -34,14 +34,16 @@ export interface AppCoreOptions {
   socketPath?: string;
   clipboard: ClipboardText;
   openExternal: (url: string) => Promise<void> | void;
+  /** Shows a file in the system's file manager (a notice's "Show the old file"). */
+  showItemInFolder?: (path: string) => void;
   notify: (notification: Notification) => void;
   /** The approval prompt (a native dialog in the app). */
   askApproval: (request: AccessRequest) => Promise<ApprovalAnswer>;
   loginItem: LoginItem;
   /** The verify probe (default: a real MCP initialize + tools/list). */
   probe?: Probe;
-  /** Diagnostics (already redacted). Default: nothing. */
-  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Diagnostics (already redacted, and filtered by Settings → Log level). Default: nothing. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
 /** The core plus what only the shell needs. */

@@ -12,7 +12,7 @@ import { startShell, type Shell } from './shell';
 declare const __KEYBRIDGE_VERSION__: string | undefined;
 const version = typeof __KEYBRIDGE_VERSION__ === 'string' ? __KEYBRIDGE_VERSION__ : app.getVersion();
 
-function log(level: 'info' | 'warn' | 'error', message: string): void {
+function log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
   process.stderr.write(`[keybridge ${level}] ${redact(message)}\n`);
 }
 

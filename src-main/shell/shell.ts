@@ -31,7 +31,7 @@ export interface Shell {
 
 export interface ShellOptions {
   hidden: boolean;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
 export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> {
@@ -80,6 +80,7 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     isPackaged: app.isPackaged,
     clipboard,
     openExternal: (url) => shell.openExternal(url),
+    showItemInFolder: (file) => shell.showItemInFolder(file),
     notify,
     askApproval,
     loginItem: loginItemFor(app, process.platform, homeDir, process.env, appCommand(app, process.execPath)),
