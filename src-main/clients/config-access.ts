@@ -62,6 +62,11 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+/** Whether `dir` is a folder that is there (following links). */
+export function isFolder(dir: string): Promise<boolean> {
+  return stat(dir).then((s) => s.isDirectory(), () => false);
+}
+
 /** The file a write must go to: the file itself, or the target of a symlink (also one that
  * points at a file not created yet). Refuses what cannot be written with the reason. */
 export async function writeTarget(file: string): Promise<{ path: string; mode: number | null }> {
@@ -74,7 +79,7 @@ export async function writeTarget(file: string): Promise<{ path: string; mode: n
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigWriteError(file, `it is a symbolic link KeyBridge cannot follow: ${reasonOf(error)}`);
       // A dangling link: write to where it points, if that folder exists.
       const to = path.resolve(path.dirname(file), await readlink(file));
-      if (!(await stat(path.dirname(to)).then((s) => s.isDirectory(), () => false))) {
+      if (!(await isFolder(path.dirname(to)))) {
         throw new ConfigWriteError(file, `it is a symbolic link to ${to}, whose folder does not exist; create it (or replace the link with a file) and try again`);
       }
       real = to;
@@ -99,7 +104,7 @@ export async function writeTarget(file: string): Promise<{ path: string; mode: n
     }
   }
   const folder = path.dirname(real);
-  if (await stat(folder).then((s) => s.isDirectory(), () => false)) {
+  if (await isFolder(folder)) {
     const probe = path.join(folder, `.${path.basename(real)}.keybridge-probe-${randomBytes(4).toString('hex')}`);
     try {
       await (await open(probe, 'wx', 0o600)).close();

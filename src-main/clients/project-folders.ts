@@ -1,11 +1,11 @@
 // The project folders the user asked KeyBridge to manage: their `.cursor/mcp.json` and
 // `.vscode/mcp.json` are listed, scanned and watched, and the list is kept between runs.
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { UserError } from '../../src-shared/user-error';
+import { isFolder } from './config-access';
 import { clientRefSchema, PROJECT_CLIENT_IDS, USER_CLIENT_IDS, type ClientRef } from './registry';
 
 const projectsFileSchema = z.array(z.string().min(1));
@@ -43,8 +43,7 @@ export class ProjectFolders {
   /** Adds a folder (it must exist) and saves the list; answers its clients. */
   async add(projectDir: string): Promise<ClientRef[]> {
     const dir = path.resolve(projectDir);
-    const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) throw new UserError(`${dir} is not a folder on this computer.`);
+    if (!(await isFolder(dir))) throw new UserError(`${dir} is not a folder on this computer.`);
     this.dirs.add(dir);
     await this.save();
     return PROJECT_CLIENT_IDS.map((id) => clientRefSchema.parse({ id, projectDir: dir }));
