@@ -4,7 +4,6 @@
 // if it still holds the same key.
 import type { KeySource, PastedKey } from '../../src-shared/ipc-contract';
 import { checkKey, detectVendor, maskKey, normalizeKey } from '../../src-shared/key-format';
-import type { VendorId } from '../../src-shared/vendors';
 import { keyFingerprint } from '../upstream/key-fingerprint';
 import { UserError } from '../../src-shared/user-error';
 
@@ -34,11 +33,4 @@ export async function resolveKeySource(source: KeySource, clipboard: ClipboardTe
     throw new UserError('The clipboard no longer holds the key you pasted. Copy the key again and paste it.');
   }
   return key;
-}
-
-/** The key check a vendor applies, for callers that know the vendor (add, rotate). */
-export function checkKeyFor(raw: string, vendor: VendorId, customPrefix: string | null): string {
-  const check = checkKey(raw, vendor, customPrefix);
-  if (!check.ok) throw new UserError(check.message);
-  return check.key;
 }

@@ -4,7 +4,7 @@
 import { APPROVAL_TOKEN_ENV } from '../../../src-shared/agent-protocol';
 import type { TestConnectionResult } from '../../../src-shared/ipc-contract';
 import { UserError } from '../../../src-shared/user-error';
-import { checkKeyFor, inspectPastedKey, resolveKeySource } from '../clipboard-keys';
+import { inspectPastedKey, resolveKeySource } from '../clipboard-keys';
 import type { AppContext } from '../context';
 import type { AppCore } from '../types';
 
@@ -15,7 +15,7 @@ export function keysService(ctx: AppContext): Pick<AppCore, 'profiles' | 'clipbo
       list: async () => vault.list(),
       add: async ({ key, ...settings }) => {
         const raw = await resolveKeySource(key, options.clipboard);
-        const view = await vault.add({ ...settings, key: checkKeyFor(raw, settings.vendor, settings.keyPrefix ?? null) }, { verify: true });
+        const view = await vault.add({ ...settings, key: raw }, { verify: true });
         activity.record('info', view.name, `Added '${view.name}' (${view.key?.masked ?? 'no key'}).`);
         return view;
       },
@@ -27,16 +27,15 @@ export function keysService(ctx: AppContext): Pick<AppCore, 'profiles' | 'clipbo
       },
       verifyAll: () => vault.verifyAll(),
       rotate: async ({ name, key }) => {
-        const current = vault.get(name);
         const raw = await resolveKeySource(key, options.clipboard);
-        const view = await vault.rotate(name, checkKeyFor(raw, current.vendor, current.keyPrefix));
+        // The vault checks the key for the profile's vendor (src-shared/key-format.ts).
+        const view = await vault.rotate(name, raw);
         activity.record('info', name, `Rotated '${name}' to ${view.key?.masked ?? 'a new key'}.`);
         return view;
       },
       reenter: async ({ name, key }) => {
-        const current = vault.get(name);
         const raw = await resolveKeySource(key, options.clipboard);
-        const view = await vault.reenter(name, checkKeyFor(raw, current.vendor, current.keyPrefix));
+        const view = await vault.reenter(name, raw);
         activity.record('info', name, `Re-entered the key of '${name}' (${view.key?.masked ?? 'no key'}).`);
         return view;
       },
