@@ -29,6 +29,15 @@ export interface KeyLifecycle {
 
 export type KeyLifecycleParts = Pick<VaultParts, 'cipher' | 'clock' | 'records' | 'views' | 'keys' | 'memory' | 'verifier' | 'grace' | 'events' | 'settings'>;
 
+/** Why a key being added was not saved, said for adding (not "rotate or re-enter it"). */
+function addRefusal(vendor: StoredProfile['vendor'], check: Extract<ProbeResult, { ok: false }>): string {
+  if (check.status === 401 || check.status === 403) {
+    const by = vendor === 'custom' ? 'the server' : VENDORS[vendor].label;
+    return `This key was rejected by ${by}${check.detail ? `: ${check.detail}` : ` (${check.status})`}. Check you copied the whole key.`;
+  }
+  return `The key could not be checked, so it was not saved: ${check.message}`;
+}
+
 export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
   const { cipher, clock, records, views, keys, memory, verifier, grace, events, settings } = parts;
   const storageAllowed = () => requireStorage(cipher, settings.get().allowWeakStorage);
@@ -71,7 +80,7 @@ export function createKeyLifecycle(parts: KeyLifecycleParts): KeyLifecycle {
       let lastCheck: ProbeResult | null = null;
       if (verify) {
         lastCheck = await verifier.probe(fields, key);
-        if (!lastCheck.ok) throw new VaultError(`The key did not work: ${lastCheck.message}`);
+        if (!lastCheck.ok) throw new VaultError(addRefusal(fields.vendor, lastCheck));
       }
       const sealed = await sealKey(cipher, key, fields.keyPrefix);
       const now = isoNow(clock);

@@ -90,7 +90,8 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
   if (opened.movedAside) {
     problems.raise(
       'error',
-      `KeyBridge could not read its saved profiles: ${opened.movedAside.reason}. The file was kept as ${opened.movedAside.to} and KeyBridge started with no profiles.`,
+      `Your saved keys could not be read: ${opened.movedAside.reason}. The file was kept as ${opened.movedAside.to}, and KeyBridge started with no keys.`,
+      opened.movedAside.to,
     );
   }
   // Keys that no longer decrypt, and grace windows that ended while KeyBridge was closed.

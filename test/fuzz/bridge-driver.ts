@@ -16,6 +16,7 @@ export class BridgeDriver {
   stderr = '';
   private pending = '';
   private readonly waiters = new Map<string, (line: OutLine) => void>();
+  private readonly stderrWaiters = new Set<() => void>();
 
   constructor(profile: string, agentSocket: string) {
     this.child = spawn(process.execPath, [bridgePath(), '--profile', profile, '--agent', agentSocket, '--log-level', 'warn'], {
@@ -27,6 +28,7 @@ export class BridgeDriver {
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
       this.stderr += chunk;
+      for (const check of this.stderrWaiters) check();
     });
     this.child.stdin.on('error', () => undefined);
   }
@@ -52,6 +54,27 @@ export class BridgeDriver {
         clearTimeout(timer);
         resolve(line);
       });
+    });
+  }
+
+  /** Resolves once stderr, from offset `from` on (e.g. `stderr.length` before the cause), holds `text`. */
+  waitForStderr(text: string, from: number, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!this.stderr.includes(text, from)) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`bridge: '${text}' not on stderr within ${timeoutMs} ms (alive: ${this.alive}); stderr tail: ${this.stderr.slice(-1000)}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.stderrWaiters.delete(check);
+      };
+      this.stderrWaiters.add(check);
+      check();
     });
   }
 
