@@ -1,0 +1,44 @@
+// The vault's document on disk (src-main/vault/document-store.ts): owner-only whether or not the
+// vault writes when it opens. Issue 15: a store left 0644 by an older setup or another tool,
+// already in the current format, was not tightened when the vault only read it.
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDocumentStore, STORE_FILE_MODE } from '../../../src-main/vault/document-store';
+import { confBackend, createManualClock, makeTempDir } from '../../main/vault/helpers';
+
+let temp: Awaited<ReturnType<typeof makeTempDir>>;
+beforeEach(async () => (temp = await makeTempDir('kb-docstore-')));
+afterEach(() => temp.remove());
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe('the document store keeps its file owner-only', () => {
+  it('a current store left 0644 is tightened to 0600 on open, though nothing is written', () => {
+    const backend = confBackend(temp.dir);
+    const clock = createManualClock();
+    // A first open creates the file in the current format.
+    const first = openDocumentStore(backend, clock);
+    expect(first.movedAside).toBeNull();
+    const written = readFileSync(backend.path, 'utf8');
+    chmodSync(backend.path, 0o644);
+    const writtenAt = statSync(backend.path).mtimeMs;
+
+    const again = openDocumentStore(backend, clock);
+    expect(again.movedAside).toBeNull();
+    expect(mode(backend.path)).toBe(STORE_FILE_MODE);
+    expect(STORE_FILE_MODE).toBe(0o600);
+    // Opened without writing: same bytes, same time.
+    expect(readFileSync(backend.path, 'utf8')).toBe(written);
+    expect(statSync(backend.path).mtimeMs).toBe(writtenAt);
+    expect(again.store.read()).toEqual(first.store.read());
+  });
+
+  it('every update keeps the file 0600, even after something widened it', () => {
+    const backend = confBackend(temp.dir);
+    const opened = openDocumentStore(backend, createManualClock());
+    chmodSync(backend.path, 0o666);
+    const next = opened.store.update((doc) => ({ ...doc, decisions: [] }));
+    expect(mode(backend.path)).toBe(0o600);
+    expect(opened.store.read()).toBe(next);
+  });
+});
