@@ -1,7 +1,7 @@
 // The same features through the built bridge and the real agent against the reference server,
 // @modelcontextprotocol/server-everything in its Streamable HTTP mode, behind a vendor-like
 // auth gate (UptimeMonitoring rules: Bearer only). Feature by feature.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -12,6 +12,7 @@ import {
   type LoggingMessageNotification,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
+import { StreamGuard } from '../../src-main/upstream/stream-guard';
 import { startEverythingServer, type EverythingServer } from '../support/everything-server';
 import { startAuthGateProxy, type AuthGateProxy } from '../support/auth-gate-proxy';
 import { startTestAgent, type TestAgent } from '../support/test-agent';
@@ -158,9 +159,17 @@ describe('MCP through the bridge (server-everything behind an auth gate)', () =>
   });
 
   it('an error response is answered once, and its stream is not resumed into a replay', async () => {
-    await expect(bridge.client.request({ method: 'no/such-method' } as never, LoggingMessageNotificationSchema as never)).rejects.toThrow(/not found/i);
-    // The SDK transport would reconnect that stream ~1 s later; the replay must not happen.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The agent runs in this process: watch its stream guard decide on GETs.
+    const allowsGet = vi.spyOn(StreamGuard.prototype, 'allowsGet');
+    try {
+      await expect(bridge.client.request({ method: 'no/such-method' } as never, LoggingMessageNotificationSchema as never)).rejects.toThrow(/not found/i);
+      // The SDK transport tries to resume that stream ~1 s later (stream-guard.ts, pitfall 1): wait
+      // for that attempt and the guard's refusal; the replay must not reach the server.
+      const refusedResume = () => allowsGet.mock.calls.some(([lastEventId], i) => lastEventId !== null && allowsGet.mock.results[i]?.value === false);
+      await until(refusedResume, "the transport's attempt to resume the answered stream");
+    } finally {
+      allowsGet.mockRestore();
+    }
     expect(gate.requests.filter((r) => r.method === 'GET' && r.lastEventId !== undefined)).toEqual([]);
     expect(text(await bridge.client.callTool({ name: 'echo', arguments: { message: 'still fine' } }))).toContain('still fine');
     const responseIds = bridge
