@@ -33,7 +33,7 @@ export function createLifecycle(ctx: AppContext, alerts: Alerts, setup: { launch
       const atLogin = await options.loginItem.isEnabled();
       if (vault.settings.get().launchAtLogin !== atLogin) vault.settings.update({ launchAtLogin: atLogin });
       const onEntryRemoved = (event: { label: string; profile: string }) =>
-        activity.record('warning', event.profile, `${event.label} no longer has the KeyBridge entry for '${event.profile}' (its config was rewritten).`);
+        void activity.record('warning', event.profile, `${event.label} no longer has the KeyBridge entry for '${event.profile}' (its config was rewritten).`);
       unsubscribes.push(
         vault.subscribe((profiles: ProfileView[]) => {
           hub.emit('profiles:changed', profiles);
@@ -42,14 +42,9 @@ export function createLifecycle(ctx: AppContext, alerts: Alerts, setup: { launch
         }),
         vault.subscribeProblems(alerts.problem),
         vault.settings.subscribe((settings) => hub.emit('settings:changed', settings)),
+        clients.onStatus(() => ctx.announceClients()),
+        clients.onEntryRemoved(onEntryRemoved),
       );
-      const onStatus = () => ctx.announceClients();
-      clients.on('status', onStatus);
-      clients.on('entry-removed', onEntryRemoved);
-      unsubscribes.push(() => {
-        clients.off('status', onStatus);
-        clients.off('entry-removed', onEntryRemoved);
-      });
       for (const problem of vault.problems()) alerts.problem(problem);
       alerts.grace.plan(vault.list());
       agent = await startAgent({

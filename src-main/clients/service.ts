@@ -2,7 +2,6 @@
 // install/uninstall, snippets, the key scan and migration, test connection, and change events.
 // Project folders live in project-folders.ts, the watch and its events in client-watch.ts,
 // the scan over all clients in scan-report.ts.
-import { EventEmitter } from 'node:events';
 import type { ProbeResult } from '../../src-shared/profile';
 import { UserError } from '../../src-shared/user-error';
 import { bridgeEntry, bridgeEntryOptionsSchema, type BridgeEntryOptions } from './bridge-entry';
@@ -17,6 +16,7 @@ import { clientRefSchema, resolveClient, type ClientRef, type ClientTarget } fro
 import { scanClients, type ScanReport } from './scan-report';
 import { cursorInstallLink, snippet, vscodeInstallLink, type Snippet } from './snippets';
 import { testConnection, type TestConnectionOptions } from './test-connection';
+import { createListeners } from '../../src-shared/listeners';
 
 export interface ClientsServiceOptions {
   host: Host;
@@ -36,9 +36,13 @@ export interface SnippetView extends Snippet {
   installLink: string | null;
 }
 
-type Events = { status: [ClientStatus]; 'entry-removed': [EntryRemovedEvent] };
-
-export class ClientsService extends EventEmitter<Events> {
+export class ClientsService {
+  private readonly statusChanged = createListeners<ClientStatus>();
+  private readonly entryRemoved = createListeners<EntryRemovedEvent>();
+  /** A client's status changed (its file was edited, by KeyBridge or anyone). */
+  readonly onStatus = this.statusChanged.subscribe;
+  /** Someone else took a `keybridge-<profile>` entry out of a client's file. */
+  readonly onEntryRemoved = this.entryRemoved.subscribe;
   private readonly host: Host;
   private readonly entryOptions: BridgeEntryOptions;
   private readonly projects: ProjectFolders;
@@ -46,15 +50,14 @@ export class ClientsService extends EventEmitter<Events> {
   private watching = false;
 
   constructor(private readonly options: ClientsServiceOptions) {
-    super();
     this.host = hostSchema.parse(options.host);
     this.entryOptions = bridgeEntryOptionsSchema.parse(options.entry);
     this.projects = new ProjectFolders(options.cursorProjects ?? [], options.projectsFile);
     this.clientWatch = new ClientWatch({
       target: (ref) => this.target(ref),
       entryOptions: this.entryOptions,
-      onStatus: (status) => this.emit('status', status),
-      onEntryRemoved: (event) => this.emit('entry-removed', event),
+      onStatus: (status) => this.statusChanged.emit(status),
+      onEntryRemoved: (event) => this.entryRemoved.emit(event),
       debounceMs: options.debounceMs,
     });
   }

@@ -32,8 +32,8 @@ async function setup() {
   service = new ClientsService({ host: home.host, entry: { launcherPath: LAUNCHER }, vault: NO_VAULT, debounceMs: 50 });
   const statuses: ClientStatus[] = [];
   const removed: EntryRemovedEvent[] = [];
-  service.on('status', (s) => statuses.push(s));
-  service.on('entry-removed', (e) => removed.push(e));
+  service.onStatus((s) => void statuses.push(s));
+  service.onEntryRemoved((e) => void removed.push(e));
   return { home, service, statuses, removed };
 }
 
