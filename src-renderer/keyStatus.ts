@@ -55,7 +55,9 @@ export function stateWord(profile: ProfileView): string {
 /** "Working · verified 3 min ago · used by Claude Desktop 2 min ago". */
 export function statusLine(profile: ProfileView, usage: KeyUsage, now: number): string {
   const parts = [stateWord(profile)];
-  if (profile.lastVerifiedAt) parts.push(`verified ${formatWhen(profile.lastVerifiedAt, now)}`);
+  // "verified" only while the key works; a failed check is "checked".
+  if (!profile.paused && profile.state !== 'ok' && profile.lastCheck && !profile.lastCheck.ok) parts.push(`checked ${formatWhen(profile.lastCheck.at, now)}`);
+  else if (profile.lastVerifiedAt) parts.push(`verified ${formatWhen(profile.lastVerifiedAt, now)}`);
   if (usage.inUse.length > 0) {
     const latest = usage.inUse.reduce((a, b) => (Date.parse(b.lastAt) > Date.parse(a.lastAt) ? b : a));
     parts.push(`used by ${usage.inUse.map((u) => u.name).join(', ')} ${formatWhen(latest.lastAt, now)}`);

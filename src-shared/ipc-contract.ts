@@ -177,6 +177,8 @@ export const noticeSchema = z.object({
   level: z.enum(['info', 'warning', 'error']),
   message: z.string(),
   at: z.string(),
+  /** What notices:act does for it: show-file reveals the file it is about (a store moved aside). */
+  action: z.enum(['show-file']).nullable(),
 });
 export type Notice = z.infer<typeof noticeSchema>;
 
@@ -268,6 +270,8 @@ export const invokeContract = {
   'decisions:revoke': { args: z.tuple([z.object({ client: z.string().max(200), profile: profileNameSchema })]), result: ok },
   'notices:list': { args: none, result: z.array(noticeSchema) },
   'notices:dismiss': { args: z.tuple([z.string().max(200)]), result: ok },
+  /** The notice's own action (its `action`), done by main: e.g. show the old file in the file manager. */
+  'notices:act': { args: z.tuple([z.string().max(200)]), result: ok },
   'app:open-external': { args: z.tuple([z.string().max(2048)]), result: ok },
 } as const satisfies Record<string, { args: z.ZodTuple; result: z.ZodType }>;
 

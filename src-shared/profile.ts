@@ -58,6 +58,8 @@ export const probeResultSchema = z.discriminatedUnion('ok', [
     ok: z.literal(false),
     status: z.number().int().nullable(),
     message: z.string(),
+    /** The vendor's own words when it answered (e.g. `invalid credentials`). */
+    detail: z.string().optional(),
     at: z.string(),
   }),
 ]);

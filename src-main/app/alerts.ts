@@ -13,7 +13,13 @@ export interface Alerts {
   approval: ApprovalPolicy;
   grace: GraceReminders;
   sessionsChanged(sessions: SessionView[]): void;
-  problem(problem: Pick<VaultProblem, 'level' | 'message'>): void;
+  problem(problem: Pick<VaultProblem, 'level' | 'message' | 'file'>): void;
+}
+
+/** Paths in the user's home folder written as ~/…, the way people read them. */
+export function homeAsTilde(text: string, homeDir: string): string {
+  const home = homeDir.replace(/[\\/]+$/, '');
+  return home.length > 1 ? text.split(home + '/').join('~/').split(home + '\\').join('~\\') : text;
 }
 
 export function createAlerts(ctx: AppContext, clock: Clock): Alerts {
@@ -61,8 +67,9 @@ export function createAlerts(ctx: AppContext, clock: Clock): Alerts {
     options.notify({ title: 'Grace window ending', body });
   });
 
-  const problem = ({ level, message }: Pick<VaultProblem, 'level' | 'message'>) => {
-    notices.raise(level, message);
+  const problem = ({ level, message: raw, file }: Pick<VaultProblem, 'level' | 'message' | 'file'>) => {
+    const message = homeAsTilde(raw, options.homeDir);
+    notices.raise(level, message, file);
     activity.record(level, null, message);
     // Errors (a corrupt store moved aside, keys that no longer decrypt) also reach the desktop.
     if (level === 'error') options.notify({ title: 'KeyBridge needs attention', body: message });

@@ -43,7 +43,7 @@ export const probeEndpoint: Probe = async (target, options = {}) => {
       network = await createNetworkFetch(options.network);
     } catch (error) {
       if (!(error instanceof NetworkSettingsError)) throw error;
-      return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: error.message }), at: new Date(now()).toISOString() };
+      return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: error.message, audience: 'app' }), at: new Date(now()).toISOString() };
     }
   }
   try {
@@ -91,20 +91,21 @@ async function probeWith(target: ProbeTarget, options: ProbeOptions, baseFetch: 
   try {
     const outcome = await Promise.race([run(), timedOut]);
     if (outcome === 'timeout') {
-      return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: `no answer within ${Math.round(timeoutMs / 1000)} s` }), at: at() };
+      return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: `no answer within ${Math.round(timeoutMs / 1000)} s`, audience: 'app' }), at: at() };
     }
     return outcome;
   } catch (error) {
     const failure = refusal as { status: number; body: string } | null;
     if (failure) {
-      const message = describeUpstreamFailure({ ...target, status: failure.status, detail: vendorMessage(failure.body) });
-      return { ok: false, status: failure.status, message, at: at() };
+      const detail = vendorMessage(failure.body);
+      const message = describeUpstreamFailure({ ...target, status: failure.status, detail, audience: 'app' });
+      return { ok: false, status: failure.status, message, ...(detail ? { detail } : {}), at: at() };
     }
     if (error instanceof McpError) {
       // An HTTP success that is not MCP (an initialize error, a timeout on our side).
-      return { ok: false, status: null, message: `KeyBridge: ${target.endpoint} did not complete the MCP handshake for '${target.profile}' (${error.message}).`, at: at() };
+      return { ok: false, status: null, message: `${target.endpoint} did not complete the MCP handshake (${error.message}).`, at: at() };
     }
-    return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: networkDetail(error) }), at: at() };
+    return { ok: false, status: null, message: describeUpstreamFailure({ ...target, status: null, detail: networkDetail(error), audience: 'app' }), at: at() };
   } finally {
     clearTimeout(timer);
     await client.close().catch(() => undefined);

@@ -7,10 +7,12 @@ export interface VaultProblem {
   level: 'warning' | 'error';
   message: string;
   at: string;
+  /** The file the problem is about (a store moved aside), for "Show the old file". */
+  file?: string;
 }
 
 export interface Problems {
-  raise(level: VaultProblem['level'], message: string): void;
+  raise(level: VaultProblem['level'], message: string, file?: string): void;
   list(): VaultProblem[];
   subscribe(listener: (problem: VaultProblem) => void): Unsubscribe;
 }
@@ -19,8 +21,8 @@ export function createProblems(clock: Clock): Problems {
   const problems: VaultProblem[] = [];
   const raised = createListeners<VaultProblem>();
   return {
-    raise(level, message) {
-      const problem = { level, message, at: isoNow(clock) };
+    raise(level, message, file) {
+      const problem: VaultProblem = { level, message, at: isoNow(clock), ...(file ? { file } : {}) };
       problems.push(problem);
       raised.emit(problem);
     },

@@ -76,8 +76,9 @@ export function App() {
         <h1 className="brand">KeyBridge</h1>
         <NavTabs current={screen} onSelect={setScreen} />
       </aside>
-      <main className="content" id="screen" role="tabpanel" aria-labelledby={`tab-${screen}`}>
+      <main className="content">
         <NoticesBanner />
+        <div id="screen" role="tabpanel" aria-labelledby={`tab-${screen}`}>
         {screen === 'keys' && (
           <KeysScreen
             profiles={profiles}
@@ -101,6 +102,7 @@ export function App() {
         )}
         {screen === 'activity' && <ActivityScreen sessions={sessions} />}
         {screen === 'settings' && <SettingsScreen />}
+        </div>
       </main>
       {dialog?.kind === 'add' && (
         <AddKeyDialog existingNames={profileNames} clients={clientList} sessions={liveSessions} onClose={close} onSaved={() => void reloadProfiles()} />

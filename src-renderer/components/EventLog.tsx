@@ -11,7 +11,8 @@ const LEVELS: Record<ActivityEvent['level'], { icon: string; word: string }> = {
 
 export function EventLog({ events }: { events: readonly ActivityEvent[] }) {
   return (
-    <ol className="event-log" aria-label="Recent events">
+    // Focusable: it scrolls, so the keyboard must be able to scroll it.
+    <ol className="event-log" aria-label="Recent events" tabIndex={0}>
       {events.map((event, index) => (
         <li key={`${event.at}-${index}`} className={`event event-${event.level}`}>
           <time dateTime={event.at}>{formatStamp(event.at)}</time>

@@ -71,7 +71,7 @@ describe('Move into KeyBridge with configs from the wild (Chromium)', () => {
   it('moves, reuses, keeps local and asks, with every word from main and no raw key in the page', async () => {
     requireChromium();
     const { page } = harness;
-    await page.getByRole('tab', { name: 'Clients' }).click();
+    await page.getByRole('tab', { name: 'Assistants' }).click();
 
     // 3 + 8: Cursor's BOM file is read; the name offered is free.
     let { dialog } = await openDialog(page, 'Cursor');

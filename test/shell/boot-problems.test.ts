@@ -83,9 +83,13 @@ it('moves the corrupt store aside, and says so on the desktop and in the window'
   const files = await readdir(userData);
   expect(files.some((f) => f.startsWith('keybridge-vault.json.corrupt-'))).toBe(true);
   const note = FakeNotification.shown.find((n) => n.options.title === 'KeyBridge needs attention');
-  expect(note?.options.body).toMatch(/could not read its saved profiles/);
+  expect(note?.options.body).toMatch(/saved keys could not be read/);
   const notices = await invoke('notices:list', []);
-  expect(notices).toMatchObject({ ok: true, value: [{ level: 'error', message: expect.stringMatching(/could not read its saved profiles/) }] });
+  expect(notices).toMatchObject({ ok: true, value: [{ level: 'error', message: expect.stringMatching(/saved keys could not be read/), action: 'show-file' }] });
+  // Its action shows the file that was moved aside, in the file manager.
+  const [notice] = (notices as { value: { id: string }[] }).value;
+  expect(await invoke('notices:act', [notice?.id])).toEqual({ ok: true, value: undefined });
+  expect(fakeElectron.shell.shown).toEqual([expect.stringMatching(/keybridge-vault\.json\.corrupt-/)]);
 });
 
 it("shows 'locked' while the Linux keyring is basic_text, and refuses to store keys", async () => {

@@ -430,6 +430,8 @@ describe('every remaining channel, from the window', () => {
     await call('notices:list', []);
     expect(await invoke('notices:dismiss', ['none'])).toEqual({ ok: false, error: 'That notice is no longer shown.' });
     answered.add('notices:dismiss');
+    expect(await invoke('notices:act', ['none'])).toEqual({ ok: false, error: 'That notice has no file to show.' });
+    answered.add('notices:act');
     await call('app:open-external', ['https://uptimemonitoring.com/docs']);
     await call('profiles:remove', ['mcp-claude']);
     expect([...answered].sort()).toEqual([...INVOKE_CHANNELS].sort());

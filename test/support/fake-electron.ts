@@ -802,8 +802,12 @@ class FakeClipboard {
 
 class FakeShell {
   readonly opened: string[] = [];
+  readonly shown: string[] = [];
   async openExternal(url: string): Promise<void> {
     this.opened.push(url);
+  }
+  showItemInFolder(fullPath: string): void {
+    this.shown.push(fullPath);
   }
 }
 

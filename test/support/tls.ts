@@ -22,8 +22,9 @@ export interface TestCertificates {
   dispose(): Promise<void>;
 }
 
-/** A fresh CA and a server certificate signed by it, valid for a day. */
-export async function createTestCertificates(): Promise<TestCertificates> {
+/** A fresh CA and a server certificate signed by it, valid for a day; `hostnames` are added to
+ * the certificate (e.g. the vendors' real hosts, for a harness that routes them here). */
+export async function createTestCertificates(hostnames: readonly string[] = []): Promise<TestCertificates> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 24 * 3600_000);
   const ca = await generate([{ name: 'commonName', value: 'KeyBridge Test CA' }], {
@@ -50,6 +51,7 @@ export async function createTestCertificates(): Promise<TestCertificates> {
         name: 'subjectAltName',
         altNames: [
           { type: 2, value: 'localhost' },
+          ...hostnames.map((value) => ({ type: 2 as const, value })),
           { type: 7, ip: '127.0.0.1' },
           { type: 7, ip: '::1' },
         ],

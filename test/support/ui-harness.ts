@@ -10,8 +10,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls, { rootCertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -36,6 +38,46 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+/** One axe-core violation, as the audit reports it. */
+export interface AxeViolation {
+  id: string;
+  impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+  help: string;
+  targets: string[];
+}
+
+/** What axe-core found on one screen or dialog, light and dark. */
+export interface AxeAudit {
+  name: string;
+  light: AxeViolation[];
+  dark: AxeViolation[];
+}
+
+const AXE_SOURCE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Routes the vendors' real hostnames (e.g. mcp.uptimeobserver.com:443) to local TLS ports,
+ * trusting the test CA, for every TLS connection this process opens (main's upstream pools and
+ * probe, the runtime's fetch): the screens show the endpoints a user would have. The server
+ * name stays the vendor's, so the certificate is checked for it. Returns the undo. */
+export function routeVendorHosts(caCert: string, routes: Readonly<Record<string, number>>): () => Promise<void> {
+  const original = tls.connect;
+  const ca = [...rootCertificates, caCert];
+  const routed = function connect(this: unknown, ...args: unknown[]) {
+    const [options, ...rest] = args;
+    if (options && typeof options === 'object') {
+      const { host, servername } = options as tls.ConnectionOptions;
+      const name = servername || host;
+      const port = name ? routes[name] : undefined;
+      if (port !== undefined) return (original as (...a: unknown[]) => tls.TLSSocket).call(this, { ...(options as tls.ConnectionOptions), host: '127.0.0.1', port, servername: name, ca }, ...rest);
+    }
+    return (original as (...a: unknown[]) => tls.TLSSocket).apply(this, args);
+  } as typeof tls.connect;
+  tls.connect = routed;
+  return async () => {
+    if (tls.connect === routed) tls.connect = original;
+  };
+}
 
 // The preload's stand-in, bundled by esbuild for the page: the app's API over two bindings.
 const PRELOAD_SHIM = `
@@ -77,12 +119,19 @@ export interface UiHarness {
   /** JSON of every IPC result and every event that reached the page. */
   readonly wire: string[];
   readonly openedUrls: string[];
+  /** Files main asked the file manager to show. */
+  readonly shownFiles: string[];
   /** Reads an assistant's config file in the temp HOME. */
   readConfig(relativePath: string): Promise<string>;
   /** Uncaught page errors and console errors (CSP violations included) so far. */
   problems(): string[];
-  /** Saves `<name>-light.png` and `<name>-dark.png` under test-output/screenshots. */
-  screenshot(name: string): Promise<void>;
+  /** Saves `<name>-light.png` and `<name>-dark.png` under test-output/screenshots, and audits
+   * the page as shown with axe-core in both themes. */
+  screenshot(name: string): Promise<AxeAudit>;
+  /** Runs axe-core (WCAG 2.1 A/AA and best practices) on the page as shown, light and dark. */
+  audit(name: string): Promise<AxeAudit>;
+  /** Every audit so far. */
+  readonly audits: AxeAudit[];
   close(): Promise<void>;
 }
 
@@ -178,7 +227,8 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
   };
   try {
     const homeDir = path.join(root, 'home');
-    const userDataDir = path.join(root, 'userdata');
+    // Where the app keeps it on Linux, so messages show ~/.config/KeyBridge/….
+    const userDataDir = path.join(homeDir, '.config', 'KeyBridge');
     // Claude Desktop "installed": its config folder exists (Linux: ~/.config/Claude).
     await mkdir(path.join(homeDir, '.config', 'Claude'), { recursive: true });
     await mkdir(userDataDir, { recursive: true });
@@ -196,6 +246,7 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
       },
     };
     const openedUrls: string[] = [];
+    const shownFiles: string[] = [];
     let loginItem = false;
     const core = await createAppCore({
       userDataDir,
@@ -212,6 +263,9 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
       clipboard,
       openExternal: (url) => {
         openedUrls.push(url);
+      },
+      showItemInFolder: (file) => {
+        shownFiles.push(file);
       },
       notify: () => undefined,
       askApproval: async (request) => options.approve?.(request) ?? 'always',
@@ -259,6 +313,33 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     );
     await page.goto(url);
 
+    const axeSource = await readFile(AXE_SOURCE_PATH, 'utf8');
+    const audits: AxeAudit[] = [];
+    const runAxe = async (): Promise<AxeViolation[]> => {
+      // Evaluated over the DevTools protocol, so the page's CSP (script-src 'self') stays as it is.
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+      return page.evaluate(async () => {
+        type Result = { violations: { id: string; impact: AxeViolation['impact']; help: string; nodes: { target: unknown[] }[] }[] };
+        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+      });
+    };
+    const audit = async (name: string, shoot: boolean): Promise<AxeAudit> => {
+      if (shoot) await mkdir(SCREENSHOT_DIR, { recursive: true });
+      const found: AxeAudit = { name, light: [], dark: [] };
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        // Styles follow the media change on the next frame.
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        if (shoot) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${colorScheme}.png`) });
+        found[colorScheme] = await runAxe();
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      audits.push(found);
+      return found;
+    };
+
     return {
       page,
       core,
@@ -267,16 +348,12 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
       clipboard,
       wire,
       openedUrls,
+      shownFiles,
       problems: () => [...problems],
       readConfig: (relativePath) => readFile(path.join(homeDir, relativePath), 'utf8'),
-      async screenshot(name) {
-        await mkdir(SCREENSHOT_DIR, { recursive: true });
-        for (const colorScheme of ['light', 'dark'] as const) {
-          await page.emulateMedia({ colorScheme });
-          await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${colorScheme}.png`) });
-        }
-        await page.emulateMedia({ colorScheme: 'light' });
-      },
+      audits,
+      audit: (name) => audit(name, false),
+      screenshot: (name) => audit(name, true),
       close: closeAll,
     };
   } catch (error) {

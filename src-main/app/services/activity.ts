@@ -15,6 +15,11 @@ export function activityService(ctx: AppContext): Pick<AppCore, 'activity' | 'no
     notices: {
       list: async () => notices.list(),
       dismiss: async (id) => notices.dismiss(id),
+      act: async (id) => {
+        const file = notices.fileOf(id);
+        if (!options.showItemInFolder) throw new UserError('Files cannot be shown on this system.');
+        options.showItemInFolder(file);
+      },
     },
     app: {
       openExternal: async (url) => {

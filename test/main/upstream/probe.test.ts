@@ -52,7 +52,8 @@ describe('probeEndpoint', () => {
     const uo = await vendor('uptimeobserver', [UO_KEY]);
     const bad = await probeEndpoint({ profile: 'mcp-claude', endpoint: uo.url, auth: 'x-api-key', key: 'uo_test_wrongwrongwrong' });
     expect(bad).toMatchObject({ ok: false, status: 401 });
-    expect(!bad.ok && bad.message).toBe("KeyBridge: the vendor rejected the key for 'mcp-claude' (401 invalid API key). Rotate or re-enter it in KeyBridge.");
+    // Shown inside the app (verify, test): no "KeyBridge:", the vendor's words kept apart too.
+    expect(bad).toMatchObject({ message: '127.0.0.1:' + new URL(uo.url).port + ' rejected the key (401 invalid API key).', detail: 'invalid API key' });
     uo.revokeKey(UO_KEY);
     const revoked = await probeEndpoint({ profile: 'mcp-claude', endpoint: uo.url, auth: 'x-api-key', key: UO_KEY });
     expect(revoked).toMatchObject({ ok: false, status: 403, message: expect.stringContaining('(403 API key revoked)') });
@@ -69,18 +70,14 @@ describe('probeEndpoint', () => {
     const v = await vendor('uptimeobserver', [UO_KEY]);
     v.failNext(502, '{"error":"bad gateway"}');
     const failed = await probeEndpoint({ profile: 'p', endpoint: v.url, auth: 'x-api-key', key: UO_KEY });
-    expect(failed).toMatchObject({ ok: false, status: 502, message: expect.stringContaining("server has a problem") });
+    expect(failed).toMatchObject({ ok: false, status: 502, message: expect.stringContaining('has a problem (502 bad gateway); try again shortly') });
     const wrongPath = await probeEndpoint({ profile: 'p', endpoint: v.url.replace('/mcp', '/nope'), auth: 'x-api-key', key: UO_KEY });
     expect(wrongPath).toMatchObject({ ok: false, status: 404 });
 
     const port = await closedPort();
     const refused = await probeEndpoint({ profile: 'p', endpoint: `http://127.0.0.1:${port}/mcp`, auth: 'x-api-key', key: UO_KEY });
-    // The same words the sessions use (src-main/upstream/errors.ts): one copy of the wording.
-    expect(refused).toMatchObject({
-      ok: false,
-      status: null,
-      message: `KeyBridge: could not reach http://127.0.0.1:${port}/mcp for 'p' (connection refused). Check your network or proxy settings in KeyBridge.`,
-    });
+    // The sessions' wording (src-shared/vendor-errors.ts), for the app: one copy of the wording.
+    expect(refused).toMatchObject({ ok: false, status: null, message: `Could not reach 127.0.0.1:${port} (connection refused).` });
 
     v.delayMs = 3000;
     const started = Date.now();

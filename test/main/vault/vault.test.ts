@@ -81,7 +81,7 @@ describe('adding and verifying', () => {
   it('refuses a key the vendor rejects, saying why, and stores nothing', async () => {
     const v = await vendor('uptimeobserver', [UO_KEY]);
     const vault = await open(createTestCipher());
-    await expect(vault.add(uo(v.url, 'mcp-claude', UO_KEY2), { verify: true })).rejects.toThrow(/401 invalid API key/);
+    await expect(vault.add(uo(v.url, 'mcp-claude', UO_KEY2), { verify: true })).rejects.toThrow('This key was rejected by UptimeObserver: invalid API key. Check you copied the whole key.');
     expect(vault.list()).toEqual([]);
   });
 
