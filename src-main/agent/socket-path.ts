@@ -7,11 +7,13 @@ export function defaultAgentSocketPath(env: Readonly<Record<string, string | und
   return agentSocketPath({ platform: process.platform, homeDir: homedir(), username: safeUsername(), env });
 }
 
-function safeUsername(): string {
+/** The login name for the per-user pipe name. With no passwd entry (containers, some corporate
+ * setups) the uid, else the environment's name: it only needs to be stable per user. The bridge
+ * (its own runtime, src-bridge/main.ts) falls back the same way. */
+export function safeUsername(): string {
   try {
     return userInfo().username;
   } catch {
-    // No passwd entry (containers): the pipe name only needs to be stable per user.
-    return String(process.getuid?.() ?? 'user');
+    return String(process.getuid?.() ?? process.env.USER ?? process.env.USERNAME ?? 'user');
   }
 }

@@ -2,12 +2,12 @@
 // configs, the agent and the app's services, wired once. Everything Electron provides is
 // injected (options.ts), so tests and the renderer's harness build a real app with temp dirs.
 // Where each behaviour lives: docs/architecture.md.
-import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import { agentSocketPath } from '../../src-shared/agent-socket-path';
 import type { Settings } from '../../src-shared/ipc-contract';
 import { redact, type Redactor } from '../../src-shared/redact';
+import { safeUsername } from '../agent';
 import { ClientsService, clientViewOf, launcherPath, vaultMigrationTarget } from '../clients';
 import { createVault, systemClock, VAULT_STORE_FILE_OPTIONS, VAULT_STORE_NAME, vaultStorePath, type StoreBackend } from '../vault';
 import { createActivityLog } from './activity-log';
@@ -33,15 +33,6 @@ function confBackend(userDataDir: string): StoreBackend {
     path: vaultStorePath(userDataDir),
     open: () => new Conf<Record<string, unknown>>({ ...VAULT_STORE_FILE_OPTIONS, configName: VAULT_STORE_NAME, projectName: 'keybridge', cwd: userDataDir }),
   };
-}
-
-/** The login name for the per-user pipe name; where there is no passwd entry (containers), the uid. */
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'user');
-  }
 }
 
 export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandle> {
