@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CreateMessageRequestSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { encodeFrame } from '../../src-shared/agent-protocol';
 import { startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { startTestAgent, type TestAgent } from '../support/test-agent';
+import { startTestAgent } from '../support/test-agent';
 import { INITIALIZE, spawnBridge, startBridgeClient, type BridgeClient } from '../support/bridge-process';
 import { stopAfterTest } from '../support/stop-after-test';
 import { until } from '../support/until';
@@ -196,15 +196,19 @@ describe('KeyBridge not there, or refusing', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kb-late-'));
     dirs.push(dir);
     const socketPath = join(dir, 'agent.sock');
-    // The "app" here is node itself (`node --hidden` exits at once); the agent appears 1.5 s later.
-    const late = new Promise<TestAgent>((resolve) =>
-      setTimeout(() => void startTestAgent({ socketPath, profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }).then(resolve), 1500),
-    );
-    const starting = startBridgeClient({ profile: 'mcp-claude', agentSocket: socketPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
-    stopAfterTest(await late);
-    const bridge = stopAfterTest(await starting);
-    expect(await echo(bridge, 'late but fine')).toBe('late but fine');
-    expect(bridge.stderr()).toContain('started the KeyBridge app');
+    // Raw, to watch the bridge's log before it is served. The "app" here is node itself
+    // (`node --hidden` exits at once); the agent comes up once the bridge has started the app
+    // and looked for it again in vain.
+    const bridge = stopAfterTest(spawnBridge({ profile: 'mcp-claude', agentSocket: socketPath, env: { ELECTRON_RUN_AS_NODE: '1' } }));
+    bridge.send(INITIALIZE);
+    const LAUNCHED = 'agent unreachable: started the KeyBridge app; waiting for it';
+    await until(() => bridge.stderr().includes(LAUNCHED), 'the bridge to start the app');
+    await until(() => bridge.stderr().slice(bridge.stderr().indexOf(LAUNCHED)).includes('agent: cannot connect'), 'the bridge to look for the agent again');
+    stopAfterTest(await startTestAgent({ socketPath, profiles: { 'mcp-claude': { endpoint: vendor.url, auth: 'x-api-key', key: UO_KEY } } }));
+    expect(await bridge.next((m) => m.id === 1)).toMatchObject({ result: { serverInfo: expect.any(Object) } });
+    bridge.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    bridge.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'late but fine' } } });
+    expect(await bridge.next((m) => m.id === 2)).toMatchObject({ result: { content: [{ type: 'text', text: 'late but fine' }] } });
   });
 });
 
