@@ -3,6 +3,13 @@
 // Deny. Decisions are keyed on the assistant's executable path as the OS reports it
 // (src-main/agent/peer-identity.ts) — never on a name the client gives itself. A client the
 // OS cannot vouch for is offered Allow once only, and nothing about it is remembered.
+//
+// Connecting an assistant for a key in KeyBridge is the user's yes to it, but the assistant's
+// executable is not known then (where is Cursor installed? which of two VS Codes?). So Connect
+// records a pre-approval for the assistant as people name it ("Claude Desktop", see
+// preApprovalKey) and the key; the first VERIFIED client the OS names so (friendlyAppName of
+// its executable) within a day is allowed without a prompt, once: its executable is remembered
+// as "Always allow" and the pre-approval is spent. Unverified clients never match one.
 import type { BridgeClient } from '../agent';
 import type { SettingsService } from '../vault';
 
@@ -23,12 +30,22 @@ export interface ApprovalOptions {
   /** Told before a prompt is shown (notification + activity log). */
   onAsk: (request: AccessRequest) => void;
   /** Told after every answer, remembered or not. */
-  onDecided: (request: AccessRequest, allowed: boolean, how: ApprovalAnswer | 'remembered' | 'prompts-off') => void;
+  onDecided: (request: AccessRequest, allowed: boolean, how: ApprovalAnswer | 'remembered' | 'prompts-off' | 'connected-in-keybridge') => void;
+  /** Default Date.now. */
+  now?: () => number;
 }
+
+/** The decisions-store key of a pre-approval for an assistant (as friendlyAppName names it). */
+export const PRE_APPROVAL_PREFIX = 'assistant:';
+export function preApprovalKey(assistant: string): string {
+  return `${PRE_APPROVAL_PREFIX}${assistant}`;
+}
+/** How long a pre-approval waits for its assistant's first connection. */
+export const PRE_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 
 export type ApprovalPolicy = (request: AccessRequest) => Promise<boolean>;
 
-export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided }: ApprovalOptions): ApprovalPolicy {
+export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided, now = Date.now }: ApprovalOptions): ApprovalPolicy {
   /** "Allow once" covers that assistant process (its bridge may reconnect), by verified pid. */
   const allowedOnce = new Set<string>();
   const pending = new Map<string, Promise<ApprovalAnswer>>();
@@ -44,6 +61,16 @@ export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided
       if (remembered) {
         onDecided(request, remembered === 'allow', 'remembered');
         return remembered === 'allow';
+      }
+    }
+    if (exe) {
+      // Connected in KeyBridge for this key: the assistant's first verified connection is the one.
+      const pre = decisions.list().find((d) => d.client === preApprovalKey(client.name) && d.profile === profile && d.decision === 'allow');
+      if (pre && !(now() - Date.parse(pre.at) > PRE_APPROVAL_TTL_MS)) {
+        decisions.forget(pre.client, profile);
+        decisions.remember(exe, profile, 'allow');
+        onDecided(request, true, 'connected-in-keybridge');
+        return true;
       }
     }
     const onceKey = exe && client.pid !== null ? JSON.stringify([exe, client.pid, profile]) : null;

@@ -1,9 +1,16 @@
-// Remembered approval decisions (which program may use which key), each revocable.
+// Remembered approval decisions (which assistant's program may use which key), each revocable;
+// a pre-approval from Connect is shown as the assistant's name until it first connects.
 import { useState } from 'react';
 import { api, messageOf, unwrap } from '../api';
 import { formatWhen } from '../format';
 import { useLive } from '../hooks/useLive';
 import { ErrorState, InlineError, Loading } from './States';
+
+/** A pre-approval from Connect ("assistant:Cursor") until the assistant first connects; else the
+ * program's path as the system reported it. */
+function shownClient(client: string): string {
+  return client.startsWith('assistant:') ? `${client.slice('assistant:'.length)} (when it first connects)` : client;
+}
 
 export function DecisionsList() {
   const decisions = useLive(api().decisions.list);
@@ -31,7 +38,7 @@ export function DecisionsList() {
           {decisions.data.map((decision) => (
             <li key={`${decision.client}/${decision.profile}`}>
               <span>
-                {decision.decision === 'allow' ? 'Allowed' : 'Denied'} <strong>{decision.client}</strong> → <code>{decision.profile}</code>{' '}
+                {decision.decision === 'allow' ? 'Allowed' : 'Denied'} <strong>{shownClient(decision.client)}</strong> → <code>{decision.profile}</code>{' '}
                 <span className="muted">{formatWhen(decision.at)}</span>
               </span>
               <button type="button" className="link-button" onClick={() => void revoke(decision.client, decision.profile)}>

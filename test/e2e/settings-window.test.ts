@@ -38,6 +38,8 @@ let harness: UiHarness;
 let observer: FakeVendor;
 let monitoring: FakeVendor;
 const stops: (() => Promise<unknown>)[] = [];
+/** Approval prompts main showed (each answered Deny: only a pre-approval lets a client in unasked). */
+const prompts: string[] = [];
 
 beforeAll(async () => {
   // Without Chromium every test below FAILS (locally and in CI): this suite is the renderer's
@@ -62,6 +64,10 @@ beforeAll(async () => {
     rendererDir,
     // A store that no longer parses: main moves it aside and says so in the notices banner.
     userDataFiles: { 'keybridge-vault.json': '{"profiles": [' },
+    approve: (request) => {
+      prompts.push(`${request.client.name} → ${request.profile}`);
+      return 'deny';
+    },
     homeFiles: { [CURSOR_CONFIG]: JSON.stringify({ mcpServers: { uptime: { url: UO_URL, headers: { 'X-API-Key': PLAINTEXT_KEY } } } }, null, 2) },
   });
   stops.push(() => harness.close());
@@ -257,6 +263,10 @@ describe('settings window in Chromium', () => {
       const echoed = await client.callTool({ name: 'echo', arguments: { text: 'hello through KeyBridge' } });
       expect(JSON.stringify(echoed.content)).toContain('hello through KeyBridge');
       await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
+      // Connecting Claude Desktop in KeyBridge was the user's yes: its first launch is not asked
+      // again, and its verified executable is remembered for the key.
+      expect(prompts).toEqual([]);
+      expect(await harness.core.decisions.list()).toEqual([expect.objectContaining({ client: claudeDesktop.command, profile: 'mcp-claude', decision: 'allow' })]);
       await claudeCard.getByText(/^Working · verified just now · used by Claude Desktop just now$/).waitFor({ timeout: 10_000 });
       await claudeCard.getByRole('list', { name: 'Assistants with this key' }).getByText('In use · just now').waitFor();
       await page.getByRole('article', { name: 'ci-prod' }).getByRole('button', { name: 'Connect…' }).waitFor();

@@ -3,7 +3,7 @@
 // OS reported it; a client the OS could not vouch for gets Allow once at most, never remembered.
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src-shared/ipc-contract';
-import { createApprovalPolicy, type AccessRequest, type ApprovalAnswer } from '../../../src-main/app/approval';
+import { createApprovalPolicy, preApprovalKey, type AccessRequest, type ApprovalAnswer } from '../../../src-main/app/approval';
 import type { BridgeClient } from '../../../src-main/agent';
 import type { SettingsService } from '../../../src-main/vault';
 
@@ -207,5 +207,42 @@ describe('approval policy', () => {
     expect(asked).toHaveLength(2);
     answer('allow-once');
     expect(await again).toBe(true);
+  });
+
+  it('a pre-approval from Connect lets the first verified client the OS names so in, once, then remembers its executable', async () => {
+    const { policy, decisions, asked, decided } = setup();
+    decisions.remember(preApprovalKey('Claude Desktop'), 'mcp-claude', 'allow');
+    // An unverified client claiming the name does not spend it.
+    const early = policy({ client: unverified('Claude Desktop'), profile: 'mcp-claude' });
+    await tick();
+    expect(asked).toHaveLength(1);
+    // Another assistant, or another key, does not match it either.
+    void policy({ client: verified(CURSOR, 20), profile: 'mcp-claude' });
+    await tick();
+    expect(asked).toHaveLength(2);
+    expect(await policy({ client: verified(CLAUDE, 10), profile: 'mcp-claude' })).toBe(true);
+    expect(asked).toHaveLength(2);
+    expect(decided).toContainEqual(['mcp-claude', true, 'connected-in-keybridge']);
+    expect(decisions.find(CLAUDE, 'mcp-claude')).toBe('allow');
+    expect(decisions.find(preApprovalKey('Claude Desktop'), 'mcp-claude')).toBeNull();
+    void early;
+  });
+
+  it('a pre-approval older than a day is not used', async () => {
+    const decisions = memoryDecisions();
+    const asked: AccessRequest[] = [];
+    const policy = createApprovalPolicy({
+      decisions: { ...decisions, list: () => [{ client: preApprovalKey('Claude Desktop'), profile: 'mcp-claude', decision: 'allow', at: '2026-11-20T10:00:00.000Z' }] },
+      enabled: () => true,
+      ask: async (request) => {
+        asked.push(request);
+        return 'deny';
+      },
+      onAsk: () => undefined,
+      onDecided: () => undefined,
+      now: () => Date.parse('2026-11-23T10:00:00.000Z'),
+    });
+    expect(await policy({ client: verified(CLAUDE, 10), profile: 'mcp-claude' })).toBe(false);
+    expect(asked).toHaveLength(1);
   });
 });
