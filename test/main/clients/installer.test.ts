@@ -1,4 +1,4 @@
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { parse } from 'jsonc-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { editEntry } from '../../../src-main/clients/config-edit';
@@ -109,9 +109,11 @@ describe('install and uninstall', () => {
     const target = await home.writeConfig({ id: 'cursor' }, '{"mcpServers":{}}\n');
     expect((await install(target, 'mcp-cursor', opts)).changed).toBe(true);
     const bytes = await readFile(target.configPath, 'utf8');
-    const { mtimeMs } = await stat(target.configPath);
+    // Dated in the past: any write now would show a new mtime, however fast it came.
+    const past = new Date('2020-01-01T00:00:00Z');
+    await utimes(target.configPath, past, past);
+    const mtimeMs = past.getTime();
     const backups = await listBackups(target.configPath);
-    await new Promise((r) => setTimeout(r, 20));
     expect(await install(target, 'mcp-cursor', opts)).toEqual({ entryName: 'keybridge-mcp-cursor', changed: false, backupPath: null });
     expect(await readFile(target.configPath, 'utf8')).toBe(bytes);
     expect((await stat(target.configPath)).mtimeMs).toBe(mtimeMs);
