@@ -4,8 +4,7 @@ import * as z from 'zod/mini';
 import { AGENT_SOCKET_ENV } from '../src-shared/agent-socket-path';
 import { profileNameSchema } from '../src-shared/agent-protocol';
 
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from '../src-shared/log-levels';
 
 export interface BridgeOptions {
   profile: string;

@@ -1,7 +1,7 @@
 // Logs go to stderr only (stdout is the protocol), each line through the redactor. The bridge
 // holds no key; the redactor still catches key-shaped text a message might carry.
 import { redact } from '../src-shared/redact';
-import { LOG_LEVELS, type LogLevel } from './cli';
+import { LOG_LEVELS, type LogLevel } from '../src-shared/log-levels';
 
 export interface Logger {
   error(message: string): void;

@@ -4,7 +4,8 @@
 // No result ever carries a raw key: keys travel renderer → main only.
 import { z } from 'zod';
 import { profileNameSchema } from './agent-protocol';
-import { networkSettingsSchema } from './endpoint';
+import { authStyleSchema, networkSettingsSchema } from './endpoint';
+import { LOG_LEVELS } from './log-levels';
 import { addProfileInputSchema, endpointSchema, probeResultSchema, profileViewSchema } from './profile';
 import { vendorIdSchema } from './vendors';
 
@@ -153,7 +154,7 @@ export const decisionSchema = z.object({
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
-export const logLevelSchema = z.enum(['error', 'warn', 'info', 'debug']);
+export const logLevelSchema = z.enum(LOG_LEVELS);
 
 export const settingsSchema = z.object({
   launchAtLogin: z.boolean(),
@@ -227,7 +228,7 @@ export const invokeContract = {
       z.object({
         name: profileNameSchema,
         endpoint: endpointSchema.optional(),
-        auth: z.enum(['x-api-key', 'bearer']).optional(),
+        auth: authStyleSchema.optional(),
         note: z.string().max(500).optional(),
       }),
     ]),
@@ -292,8 +293,13 @@ export const eventContract = {
   'activity:event': activityEventSchema,
   'settings:changed': settingsSchema,
   'notices:changed': z.array(noticeSchema),
-  /** The tray asked the window to show a screen (e.g. "Add key…", "Rotate <profile>…"). */
-  'app:navigate': z.object({ screen: z.enum(['keys', 'clients', 'activity', 'settings']), action: z.enum(['add-key', 'rotate']).nullable(), profile: z.nullable(profileNameSchema) }),
+  /** The tray or a clicked notification asked the window to show a screen, and maybe a dialog
+   * for a key (e.g. "Add key…", "Rotate <profile>…", "Re-enter key…"). */
+  'app:navigate': z.object({
+    screen: z.enum(['keys', 'clients', 'activity', 'settings']),
+    action: z.enum(['add-key', 'rotate', 'reenter', 'connect']).nullable(),
+    profile: z.nullable(profileNameSchema),
+  }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventChannel = keyof typeof eventContract;

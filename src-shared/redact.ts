@@ -7,10 +7,12 @@
 // a message quoted again), URL-encoded, and where a message was cut short ("…" or the end of
 // the text) in the middle of it.
 
+import { vendorKeyPattern } from './key-prefixes';
+
 export const REDACTED = '[redacted]';
 
 const PATTERNS: readonly [RegExp, string][] = [
-  [/(?<![A-Za-z0-9])(?:umk_live_|uo_)[A-Za-z0-9_-]+/g, REDACTED],
+  [vendorKeyPattern(1, 'g'), REDACTED],
   [/(\bbearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`],
   [/(\bx-api-key["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${REDACTED}`],
 ];

@@ -2,6 +2,7 @@
 // (docs/vendors.md).
 import { z } from 'zod';
 import type { AuthStyle } from './endpoint';
+import { KEY_PREFIXES } from './key-prefixes';
 
 export const vendorIdSchema = z.enum(['uptimeobserver', 'uptimemonitoring', 'custom']);
 export type VendorId = z.infer<typeof vendorIdSchema>;
@@ -27,7 +28,7 @@ export const VENDORS: Readonly<Record<VendorId, VendorPreset>> = {
   uptimeobserver: {
     id: 'uptimeobserver',
     label: 'UptimeObserver',
-    keyPrefix: 'uo_',
+    keyPrefix: KEY_PREFIXES.uptimeobserver,
     defaultEndpoint: 'https://mcp.uptimeobserver.com/mcp',
     auth: 'x-api-key',
     rotation: 'until-revoked',
@@ -38,7 +39,7 @@ export const VENDORS: Readonly<Record<VendorId, VendorPreset>> = {
   uptimemonitoring: {
     id: 'uptimemonitoring',
     label: 'UptimeMonitoring',
-    keyPrefix: 'umk_live_',
+    keyPrefix: KEY_PREFIXES.uptimemonitoring,
     defaultEndpoint: null,
     auth: 'bearer',
     rotation: 'grace',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { agentSocketPath } from '../../src-shared/agent-socket-path';
 import type { Settings } from '../../src-shared/ipc-contract';
+import { LOG_LEVELS } from '../../src-shared/log-levels';
 import { redact, type Redactor } from '../../src-shared/redact';
 import { safeUsername } from '../agent';
 import { ClientsService, clientViewOf, launcherPath, vaultMigrationTarget } from '../clients';
@@ -26,7 +27,6 @@ import { settingsService } from './services/settings';
 
 export type { AppCoreHandle, AppCoreOptions, Notification } from './options';
 
-const LOG_LEVELS: readonly Settings['logLevel'][] = ['error', 'warn', 'info', 'debug'];
 
 function confBackend(userDataDir: string): StoreBackend {
   return {
@@ -42,7 +42,7 @@ export async function createAppCore(given: AppCoreOptions): Promise<AppCoreHandl
   const redactText: Redactor = (text) => redactKeys(text);
   const options: AppCoreOptions = {
     ...given,
-    notify: ({ title, body }) => given.notify({ title: redactText(title), body: redactText(body) }),
+    notify: ({ title, body, open }) => given.notify({ title: redactText(title), body: redactText(body), ...(open ? { open } : {}) }),
     // Settings → Log level decides what reaches the log (errors always do).
     log: (level, message) => {
       if (LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(levelNow())) given.log?.(level, redactText(message));

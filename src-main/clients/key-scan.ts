@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AuthStyle } from '../../src-shared/endpoint';
 import { maskKey } from '../../src-shared/key-format';
 import { redact } from '../../src-shared/redact';
+import { vendorKeyPattern } from '../../src-shared/key-prefixes';
 
 export interface RawFinding {
   entryName: string;
@@ -22,7 +23,7 @@ export interface RawFinding {
   local: string | null;
 }
 
-const VENDOR_TOKEN = /(?<![A-Za-z0-9])(?:umk_live_|uo_)[A-Za-z0-9_-]{4,}/;
+const VENDOR_TOKEN = vendorKeyPattern(4);
 const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 const HEADER_ARG = /^\s*([A-Za-z0-9-]+)\s*:\s*(.*)$/;
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/;

@@ -3,8 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { AGENT_SOCKET_ENV } from '../../src-shared/agent-socket-path';
 
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from '../../src-shared/log-levels';
 
 export interface HeadlessOptions {
   profilesPath: string;

@@ -1,7 +1,7 @@
 // The headless agent's log: one line per event on stderr, every line through the redactor
 // with every key the agent has held (not only vendor-shaped ones).
 import { redact } from '../../src-shared/redact';
-import { LOG_LEVELS, type LogLevel } from './cli';
+import { LOG_LEVELS, type LogLevel } from '../../src-shared/log-levels';
 
 export interface Logger {
   readonly level: LogLevel;
