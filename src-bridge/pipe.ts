@@ -8,7 +8,7 @@ import type { AssistantOutput } from './assistant-output';
 import type { JsonRpcMessage } from './assistant-input';
 import { canLaunchApp, launchApp } from './launch-app';
 import type { Logger } from './log';
-import { SessionSetup } from './session-setup';
+import { SessionSetup } from '../src-shared/session-setup';
 
 export interface PipeTimings {
   /** How long a message waits for the agent (started or restarting) before it is answered with an error. */

@@ -12,6 +12,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ResumeState } from '../../src-shared/agent-protocol';
+import { SessionSetup } from '../../src-shared/session-setup';
 import type { UpstreamLog } from './log';
 import type { StreamGuard } from './stream-guard';
 
@@ -33,11 +34,9 @@ type Outcome = { error: unknown } | null;
 export class UpstreamSession {
   private transport: StreamableHTTPClientTransport | null = null;
   private transportEndpoint: string | null = null;
-  private initializeRequest: JSONRPCRequest | null = null;
-  private initialized = false;
+  /** What the assistant set up, for setting up a new session the same way. */
+  private readonly assistant = new SessionSetup();
   private protocolVersion: string | null = null;
-  private logLevelRequest: JSONRPCRequest | null = null;
-  private readonly subscriptions = new Set<string>();
   private reinitializing: Promise<void> | null = null;
   private readonly internal = new Map<RequestId, (response: Response) => void>();
   private internalSeq = 0;
@@ -49,10 +48,7 @@ export class UpstreamSession {
   /** A bridge that reconnected after an agent restart: set up a new upstream session as the
    * assistant had, before anything else is sent. */
   resume(state: ResumeState): void {
-    this.initializeRequest = state.initialize as JSONRPCRequest;
-    this.initialized = state.initialized;
-    this.logLevelRequest = (state.logLevel as JSONRPCRequest | null) ?? null;
-    for (const uri of state.subscriptions) this.subscriptions.add(uri);
+    this.assistant.load(state);
     const setup = this.replaySetup(null).finally(() => {
       if (this.reinitializing === setup) this.reinitializing = null;
     });
@@ -62,14 +58,9 @@ export class UpstreamSession {
 
   /** What a bridge needs to resume this session elsewhere (null before initialize). */
   setup(): ResumeState | null {
-    if (!this.initializeRequest) return null;
-    return {
-      initialize: this.initializeRequest,
-      initialized: this.initialized,
-      logLevel: this.logLevelRequest,
-      subscriptions: [...this.subscriptions],
-    };
+    return this.assistant.resumeState();
   }
+
 
   /** Sends one message from the assistant, in order; resolves when the server has it (or with
    * the failure, never rejects). */
@@ -114,12 +105,12 @@ export class UpstreamSession {
   private async dispatch(message: JSONRPCMessage, started: () => void): Promise<void> {
     if (this.reinitializing) await this.reinitializing.catch(() => undefined);
     const isInitialize = 'method' in message && message.method === 'initialize';
-    if ('method' in message) this.remember(message);
+    this.assistant.note(message);
     let transport = this.current();
     const wanted = this.options.endpoint();
     if (wanted && this.transportEndpoint !== wanted) {
       // The profile's endpoint changed: a new session there.
-      if (!isInitialize && this.initializeRequest && transport.sessionId) await this.reinitialize(transport);
+      if (!isInitialize && this.assistant.initialize && transport.sessionId) await this.reinitialize(transport);
       else {
         this.transport = null;
         await this.retire(transport);
@@ -130,34 +121,10 @@ export class UpstreamSession {
     try {
       await this.sendOn(transport, message, started);
     } catch (error) {
-      if (!(hadSession && error instanceof StreamableHTTPError && error.code === 404 && this.initializeRequest)) throw error;
+      if (!(hadSession && error instanceof StreamableHTTPError && error.code === 404 && this.assistant.initialize)) throw error;
       this.options.log.info('upstream session expired (404); re-initializing');
       await this.reinitialize(transport);
       await this.sendOn(this.current(), message, started);
-    }
-  }
-
-  private remember(message: Extract<JSONRPCMessage, { method: string }>): void {
-    switch (message.method) {
-      case 'initialize':
-        if ('id' in message) this.initializeRequest = message;
-        this.initialized = false;
-        break;
-      case 'notifications/initialized':
-        this.initialized = true;
-        break;
-      case 'logging/setLevel':
-        if ('id' in message) this.logLevelRequest = message;
-        break;
-      case 'resources/subscribe':
-      case 'resources/unsubscribe': {
-        const uri = (message.params as { uri?: unknown } | undefined)?.uri;
-        if (typeof uri === 'string') {
-          if (message.method === 'resources/subscribe') this.subscriptions.add(uri);
-          else this.subscriptions.delete(uri);
-        }
-        break;
-      }
     }
   }
 
@@ -237,15 +204,16 @@ export class UpstreamSession {
     this.transport = null;
     if (failed) await this.retire(failed);
     const transport = this.current();
-    const init = this.initializeRequest;
+    const init = this.assistant.initialize;
     if (!init) return;
-    const answer = await this.internalRequest(transport, init);
+    const answer = await this.internalRequest(transport, init as JSONRPCRequest);
     if ('error' in answer) throw new StreamableHTTPError(undefined, `re-initialize failed: ${JSON.stringify(answer.error)}`);
     const version = (answer.result as { protocolVersion?: unknown }).protocolVersion;
     if (typeof version === 'string') this.setProtocolVersion(version);
-    if (this.initialized) await this.sendOn(transport, { jsonrpc: '2.0', method: 'notifications/initialized' });
-    if (this.logLevelRequest) await this.internalRequest(transport, this.logLevelRequest);
-    for (const uri of this.subscriptions) {
+    if (this.assistant.initialized) await this.sendOn(transport, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    const logLevel = this.assistant.logLevel;
+    if (logLevel) await this.internalRequest(transport, logLevel as JSONRPCRequest);
+    for (const uri of this.assistant.subscriptions) {
       await this.internalRequest(transport, { jsonrpc: '2.0', id: 0, method: 'resources/subscribe', params: { uri } });
     }
   }

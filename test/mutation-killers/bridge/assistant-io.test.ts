@@ -8,7 +8,7 @@ import { INVALID_REQUEST, PARSE_ERROR } from '../../../src-shared/jsonrpc-errors
 import { asJsonRpc, readAssistant, MAX_STDIN_LINE, type JsonRpcMessage } from '../../../src-bridge/assistant-input';
 import { AssistantOutput } from '../../../src-bridge/assistant-output';
 import { HELP, parseCli } from '../../../src-bridge/cli';
-import { SessionSetup } from '../../../src-bridge/session-setup';
+import { SessionSetup } from '../../../src-shared/session-setup';
 
 /** An output over a stream that keeps every write, and the ids it reported. */
 function output() {
