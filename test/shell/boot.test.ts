@@ -156,11 +156,14 @@ describe('the window', () => {
   it('hides instead of closing (the app lives in the tray), and a second launch shows it again', async () => {
     expect(win.userClose()).toBe(true);
     expect(win.visible).toBe(false);
+    const shown = vi.spyOn(win, 'show');
     fakeElectron.app.emit('second-instance', {}, ['keybridge', '--hidden'], ROOT);
-    await new Promise((r) => setTimeout(r, 20));
     expect(win.visible).toBe(false);
     fakeElectron.app.emit('second-instance', {}, ['keybridge'], ROOT);
     await vi.waitFor(() => expect(win.visible).toBe(true));
+    // Handled in order: had the --hidden launch shown the window, it would have done so first.
+    expect(shown).toHaveBeenCalledTimes(1);
+    shown.mockRestore();
     win.hide();
     fakeElectron.app.emit('activate');
     await vi.waitFor(() => expect(win.visible).toBe(true));
@@ -239,8 +242,10 @@ describe('the tray', () => {
     await vi.waitFor(() => expect(findMenuItem(menu(), /^mcp-claude — ok/).label).toBe('mcp-claude — ok'));
     await shell.tray.settled();
     const builds = tray.menuBuilds;
-    // Nothing changes, nothing is rebuilt: the menu follows events, it does not poll.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The menu follows events, and an event that changes nothing it shows rebuilds nothing:
+    // settings saved as they are (settings:changed, then the storage re-read it triggers).
+    await ok('settings:update', [{}]);
+    await shell.tray.settled();
     expect(tray.menuBuilds).toBe(builds);
     expect(tray.image.path).toBe(join(ROOT, 'build', 'tray', 'tray-ok.png'));
     expect(tray.image.isEmpty()).toBe(false);
