@@ -15,7 +15,7 @@ export default {
     'src-bridge/agent-link.ts',
     'src-bridge/assistant-input.ts',
     'src-bridge/assistant-output.ts',
-    'src-bridge/session-setup.ts',
+    'src-shared/session-setup.ts',
     'src-bridge/cli.ts',
     // The upstream session: order, re-init on 404, the relay's outstanding ids, one auth header.
     'src-main/upstream/session.ts',

@@ -234,27 +234,28 @@ describe('reading the assistant', () => {
 });
 
 describe('session setup (what a resumed session replays)', () => {
+  const note = (s: SessionSetup, message: Record<string, unknown>) => s.note(message);
   const init = (name?: unknown) => ({ jsonrpc: '2.0' as const, id: 0, method: 'initialize', params: { clientInfo: name === undefined ? {} : { name } } });
 
   it('nothing before initialize; then initialize, initialized, the log level and the current subscriptions', () => {
     const s = new SessionSetup();
-    s.note({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    note(s, { jsonrpc: '2.0', method: 'notifications/initialized' });
     expect(s.resumeState()).toBeNull();
     expect(s.clientName).toBeNull();
-    s.note({ jsonrpc: '2.0', method: 'initialize' });
+    note(s, { jsonrpc: '2.0', method: 'initialize' });
     expect(s.resumeState()).toBeNull();
-    s.note(init('Claude'));
+    note(s, init('Claude'));
     expect(s.clientName).toBe('Claude');
     expect(s.resumeState()).toEqual({ initialize: init('Claude'), initialized: false, logLevel: null, subscriptions: [] });
-    s.note({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    s.note({ jsonrpc: '2.0', method: 'logging/setLevel', params: { level: 'debug' } });
-    s.note({ jsonrpc: '2.0', id: 4, method: 'logging/setLevel', params: { level: 'info' } });
-    s.note({ jsonrpc: '2.0', id: 5, method: 'resources/subscribe', params: { uri: 'a://1' } });
-    s.note({ jsonrpc: '2.0', id: 6, method: 'resources/subscribe', params: { uri: 'a://2' } });
-    s.note({ jsonrpc: '2.0', id: 7, method: 'resources/subscribe', params: { uri: 3 } });
-    s.note({ jsonrpc: '2.0', id: 8, method: 'resources/unsubscribe', params: { uri: 'a://1' } });
-    s.note({ jsonrpc: '2.0', id: 9, result: {} });
-    s.note({ jsonrpc: '2.0', id: 10, method: 'tools/list' });
+    note(s, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    note(s, { jsonrpc: '2.0', method: 'logging/setLevel', params: { level: 'debug' } });
+    note(s, { jsonrpc: '2.0', id: 4, method: 'logging/setLevel', params: { level: 'info' } });
+    note(s, { jsonrpc: '2.0', id: 5, method: 'resources/subscribe', params: { uri: 'a://1' } });
+    note(s, { jsonrpc: '2.0', id: 6, method: 'resources/subscribe', params: { uri: 'a://2' } });
+    note(s, { jsonrpc: '2.0', id: 7, method: 'resources/subscribe', params: { uri: 3 } });
+    note(s, { jsonrpc: '2.0', id: 8, method: 'resources/unsubscribe', params: { uri: 'a://1' } });
+    note(s, { jsonrpc: '2.0', id: 9, result: {} });
+    note(s, { jsonrpc: '2.0', id: 10, method: 'tools/list' });
     expect(s.resumeState()).toEqual({
       initialize: init('Claude'),
       initialized: true,
@@ -262,16 +263,16 @@ describe('session setup (what a resumed session replays)', () => {
       subscriptions: ['a://2'],
     });
     // A new initialize starts over: not initialized until the assistant says so again.
-    s.note(init(42));
+    note(s, init(42));
     expect(s.clientName).toBe('Claude');
     expect(s.resumeState()?.initialized).toBe(false);
   });
 
   it('keeps at most 200 characters of the name and 1000 subscriptions', () => {
     const s = new SessionSetup();
-    s.note(init('n'.repeat(300)));
+    note(s, init('n'.repeat(300)));
     expect(s.clientName).toBe('n'.repeat(200));
-    for (let i = 0; i < 1005; i++) s.note({ jsonrpc: '2.0', id: i, method: 'resources/subscribe', params: { uri: `u://${i}` } });
+    for (let i = 0; i < 1005; i++) note(s, { jsonrpc: '2.0', id: i, method: 'resources/subscribe', params: { uri: `u://${i}` } });
     const subs = s.resumeState()!.subscriptions;
     expect(subs).toHaveLength(1000);
     expect(subs[0]).toBe('u://0');
