@@ -196,6 +196,8 @@ describe('when the agent cannot serve', () => {
     expect(b.answer(0)).toMatchObject({ error: { code: NO_CREDENTIALS, message: 'The user said no.', data: { profile: 'p' } } });
     await until(() => conns[0]!.socket.destroyed || conns.length === 1, 'first connection seen');
     conns[0]!.socket.end();
+    // What is tested is a retry that is NOT scheduled, and no event marks that (the pipe logs
+    // nothing on this close): a short bounded wait past the shortened retry timer (20-40 ms).
     await new Promise((r) => setTimeout(r, 50));
     expect(conns).toHaveLength(1);
     b.send(req(4));
