@@ -25,6 +25,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import { open, readFile, readlink } from 'node:fs/promises';
 import type { Socket } from 'node:net';
+import { parseSsUnix } from './ss-rows';
 
 export interface VerifiedProcess {
   pid: number;
@@ -43,19 +44,6 @@ export interface IdentifyPeerOptions {
   ssPath?: string;
   /** How long ss may run; default 2000 ms. */
   timeoutMs?: number;
-}
-
-/** One row of `ss -xpn`. */
-export interface SsUnixRow {
-  netid: string;
-  state: string;
-  localAddress: string;
-  localInode: number;
-  peerAddress: string;
-  /** 0 when the other end is gone. */
-  peerInode: number;
-  /** From `users:((…))`; names are unescaped process names, pids are to be checked against /proc. */
-  users: { name: string; pid: number; fd: number }[];
 }
 
 const SS_PATHS = ['/usr/bin/ss', '/usr/sbin/ss', '/bin/ss', '/sbin/ss'];
@@ -119,37 +107,6 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
   return { verified: true, peer: peer.process, parent: parent?.process ?? null };
 }
 
-/**
- * Parses `ss -xpn` output into rows; skips the header and anything else that is not a row.
- * Columns: Netid State Recv-Q Send-Q Local-Address Local-Inode Peer-Address Peer-Inode [users:((…))].
- * The local address may contain spaces (a path); the peer address is one word ("*" — ss
- * prints peer names only when it reads /proc/net/unix, and then "?" or a path). A process name
- * may hold quotes and commas but never ')' (ss reads it up to the first one), so each users
- * entry ends at the first ')' after its fd.
- */
-export function parseSsUnix(output: string): SsUnixRow[] {
-  const rows: SsUnixRow[] = [];
-  for (const line of output.split('\n')) {
-    const head = /^(\S+)\s+(\S+)\s+\d+\s+\d+\s+(.*)$/.exec(line.trim());
-    if (head === null) continue;
-    const [, netid = '', state = '', rest = ''] = head;
-    const usersAt = rest.indexOf(' users:((');
-    const addresses = /^(.*\S)\s+(\d+)\s+(\S+)\s+(\d+)$/.exec((usersAt < 0 ? rest : rest.slice(0, usersAt)).trim());
-    if (addresses === null) continue;
-    const users = usersAt < 0 ? [] : [...rest.slice(usersAt).matchAll(/\("(.*?)",pid=(\d+),fd=(\d+)\)/g)];
-    const [, localAddress = '', localInode, peerAddress = '', peerInode] = addresses;
-    rows.push({
-      netid,
-      state,
-      localAddress,
-      localInode: Number(localInode),
-      peerAddress,
-      peerInode: Number(peerInode),
-      users: users.map(([, name = '', pid, fd]) => ({ name, pid: Number(pid), fd: Number(fd) })),
-    });
-  }
-  return rows;
-}
 
 /**
  * The fd under a connected net.Socket. Node has no public API for it; `_handle.fd` is libuv's

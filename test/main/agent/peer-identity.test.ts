@@ -9,7 +9,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { friendlyAppName } from '../../../src-main/agent/app-names';
-import { identifyPeer, parseSsUnix, type PeerIdentity } from '../../../src-main/agent/peer-identity';
+import { identifyPeer, type PeerIdentity } from '../../../src-main/agent/peer-identity';
+import { parseSsUnix } from '../../../src-main/agent/ss-rows';
 import { until } from '../../support/until';
 import { makeTempDir } from '../vault/helpers';
 
