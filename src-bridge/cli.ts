@@ -5,6 +5,7 @@ import { AGENT_SOCKET_ENV } from '../src-shared/agent-socket-path';
 import { profileNameSchema } from '../src-shared/agent-protocol';
 
 import { LOG_LEVELS, type LogLevel } from '../src-shared/log-levels';
+import type { CliResult as SharedCliResult } from '../src-shared/cli-result';
 
 export interface BridgeOptions {
   profile: string;
@@ -13,11 +14,7 @@ export interface BridgeOptions {
   logLevel: LogLevel;
 }
 
-export type CliResult =
-  | { kind: 'run'; options: BridgeOptions }
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'error'; message: string };
+export type CliResult = SharedCliResult<BridgeOptions>;
 
 export const HELP = `Usage: keybridge-bridge --profile <name> [options]
 

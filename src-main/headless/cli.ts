@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AGENT_SOCKET_ENV } from '../../src-shared/agent-socket-path';
 
 import { LOG_LEVELS, type LogLevel } from '../../src-shared/log-levels';
+import type { CliResult as SharedCliResult } from '../../src-shared/cli-result';
 
 export interface HeadlessOptions {
   profilesPath: string;
@@ -12,11 +13,7 @@ export interface HeadlessOptions {
   logLevel: LogLevel;
 }
 
-export type CliResult =
-  | { kind: 'run'; options: HeadlessOptions }
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'error'; message: string };
+export type CliResult = SharedCliResult<HeadlessOptions>;
 
 export const HELP = `Usage: keybridge-agent --profiles <file> [options]
 
