@@ -1,7 +1,7 @@
 // Draws KeyBridge's icons without dependencies (PNG encoded with node:zlib) into build/:
 //   build/icon.png (512, the app icon electron-builder turns into .icns), build/icon.ico
 //   (16–256, PNG-compressed entries), and build/tray/: the tray's health icons — ok, failing
-//   (a badge), locked (a slash) — in colour for Windows/Linux and as macOS template images
+//   (a badge), unverified (a hollow badge), locked (a slash) — in colour for Windows/Linux and as macOS template images
 //   (black + alpha, "Template" in the name), each at 1x (16 px) and @2x (32 px).
 // Run: node scripts/make-icons.mjs (the output is committed).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -97,6 +97,11 @@ const GLYPHS = {
     { shape: minus(key, (x, y) => slash(x, y) - GAP), color: 'fg' },
     { shape: slash, color: 'fg' },
   ],
+  // Not verified yet: a hollow badge, where failing has a filled one.
+  unverified: [
+    { shape: minus(key, (x, y) => badge(x, y) - GAP), color: 'fg' },
+    { shape: ring(0.8, 0.22, 0.16, 0.07), color: 'alert' },
+  ],
 };
 
 /** Renders layers at `size` px with 4x4 supersampling; colours are [r,g,b]. */
@@ -137,6 +142,7 @@ const COLOUR = {
   ok: { fg: [46, 158, 91], alert: [214, 69, 69] },
   failing: { fg: [120, 120, 120], alert: [214, 69, 69] },
   locked: { fg: [128, 128, 128], alert: [214, 69, 69] },
+  unverified: { fg: [120, 120, 120], alert: [196, 134, 0] },
 };
 const TEMPLATE = { fg: [0, 0, 0], alert: [0, 0, 0] };
 

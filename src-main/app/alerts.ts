@@ -2,6 +2,7 @@
 // vendor refused (once per profile and refusal, again only after it worked in between), a
 // grace window about to end, and problems the vault found (a store moved aside, a key that no
 // longer decrypts). Each goes to the activity log, and what needs the user to the desktop.
+import { assistantName } from '../../src-shared/assistants';
 import type { SessionView } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
 import type { Clock, VaultProblem } from '../vault';
@@ -59,16 +60,17 @@ export function createAlerts(ctx: AppContext, clock: Clock): Alerts {
       const signature = `${error.status} ${error.message}`;
       if (told.get(profile) === signature) continue;
       told.set(profile, signature);
-      const body = `The vendor rejected the key for '${profile}' (${signature}). Rotate or re-enter it in KeyBridge.`;
-      activity.record('error', profile, `${session.client.name}: ${body}`);
-      options.notify({ title: 'Key rejected', body });
+      const body = `The vendor rejected the key for '${profile}' (${signature}). Re-enter it or rotate it in KeyBridge.`;
+      activity.record('error', profile, `${assistantName(session.client.name)}: the vendor rejected the key for '${profile}' (${signature}).`);
+      // Clicking it opens the fix: the key's Re-enter dialog.
+      options.notify({ title: 'Key rejected', body, open: { screen: 'keys', action: 'reenter', profile } });
     }
   };
 
   const grace = createGraceReminders(clock, (profile: ProfileView, endsAt: Date) => {
     const body = `The old key ${profile.previous?.masked ?? ''} for '${profile.name}' stops working at ${endsAt.toLocaleTimeString()}. Roll back now if the new key is not working.`;
     activity.record('warning', profile.name, body);
-    options.notify({ title: 'Grace window ending', body });
+    options.notify({ title: 'Grace window ending', body, open: { screen: 'keys', action: null, profile: profile.name } });
   });
 
   const problem = ({ level, message: raw, file }: Pick<VaultProblem, 'level' | 'message' | 'file'>) => {
@@ -76,7 +78,7 @@ export function createAlerts(ctx: AppContext, clock: Clock): Alerts {
     notices.raise(level, message, file);
     activity.record(level, null, message);
     // Errors (a corrupt store moved aside, keys that no longer decrypt) also reach the desktop.
-    if (level === 'error') options.notify({ title: 'KeyBridge needs attention', body: message });
+    if (level === 'error') options.notify({ title: 'KeyBridge needs attention', body: message, open: { screen: 'keys', action: null, profile: null } });
   };
 
   return { approval, grace, sessionsChanged, problem };

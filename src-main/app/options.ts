@@ -1,5 +1,6 @@
 // What the shell injects into the app core (everything Electron provides: the cipher, the
 // clipboard, the browser, notifications, dialogs, the login item), and what it gets back.
+import type { EventPayload } from '../../src-shared/ipc-contract';
 import type { ClipboardText } from './clipboard-keys';
 import type { AccessRequest, ApprovalAnswer } from './approval';
 import type { LoginItem } from './login-item-port';
@@ -10,6 +11,8 @@ import type { Cipher, Clock, StoreBackend } from '../vault';
 export interface Notification {
   title: string;
   body: string;
+  /** What clicking it opens (the key or dialog it is about); default: the window as it was. */
+  open?: EventPayload<'app:navigate'>;
 }
 
 export interface AppCoreOptions {

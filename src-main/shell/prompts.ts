@@ -12,11 +12,11 @@ export interface NotificationModule {
   isSupported(): boolean;
 }
 
-export function notifier(NotificationClass: NotificationModule, iconPath: string, onClick: () => void): (notification: Notification) => void {
-  return ({ title, body }) => {
+export function notifier(NotificationClass: NotificationModule, iconPath: string, onClick: (open: Notification['open']) => void): (notification: Notification) => void {
+  return ({ title, body, open }) => {
     if (!NotificationClass.isSupported()) return;
     const shown = new NotificationClass({ title, body, icon: iconPath });
-    shown.on('click', onClick);
+    shown.on('click', () => onClick(open));
     shown.show();
   };
 }

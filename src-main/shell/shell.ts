@@ -1,6 +1,7 @@
 // The Electron shell: composes the app core with Electron's pieces — safeStorage, the window,
 // the tray, IPC, notifications, the approval dialog, the login item — once the app is ready.
 import * as electron from 'electron';
+import { nextStepAfterConnect } from '../../src-shared/assistants';
 import { createAppCore, type AppCoreHandle } from '../app/create-app';
 import type { TrayAction } from '../app/tray-model';
 import { createInvoker, createIpcHandlers, subscribeCoreEvents } from '../app/ipc-handlers';
@@ -50,8 +51,8 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
   const showWindow = () => {
     window?.show().catch((error: unknown) => log('error', `Could not open the window: ${String(error)}`));
   };
-  // Clicking a notification opens the window.
-  const notify = notifier(Notification, paths.appIcon, showWindow);
+  // Clicking a notification opens the window at the key or dialog it is about.
+  const notify = notifier(Notification, paths.appIcon, (open) => (open ? navigateTo(open) : showWindow()));
   // An approval comes up in KeyBridge's own window, brought to the front: a parentless box is
   // app-modal on macOS (it blocks the main process — agent replies, IPC — until answered) and
   // can surface long after the request on Linux when no window exists yet.
@@ -152,6 +153,37 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
         return navigateTo({ screen: 'keys', action: 'add-key', profile: null });
       case 'rotate':
         return navigateTo({ screen: 'keys', action: 'rotate', profile: action.profile });
+      case 'reenter':
+        return navigateTo({ screen: 'keys', action: 'reenter', profile: action.profile });
+      case 'test':
+        void core.profiles.testConnection(action.profile).then(
+          (result) =>
+            notify(
+              result.ok
+                ? { title: `${action.profile} works`, body: `Connected to ${result.serverName} ${result.serverVersion}: ${result.toolCount} tools, ${Math.round(result.roundTripMs)} ms round trip.` }
+                : { title: `${action.profile} failed`, body: result.message, open: { screen: 'keys', action: null, profile: action.profile } },
+            ),
+          failed(`Testing ${action.profile}`),
+        );
+        return;
+      case 'rollback':
+        void core.profiles.rollback(action.profile).then(
+          (view) => notify({ title: `${action.profile} rolled back`, body: `Assistants use the old key ${view.key?.masked ?? ''} again.` }),
+          failed('Rolling back'),
+        );
+        return;
+      case 'confirm-revoked':
+        void core.profiles.confirmRevoked(action.profile).then(
+          () => notify({ title: 'Old key forgotten', body: `The vendor refuses the old key of ${action.profile} now; KeyBridge no longer keeps it.` }),
+          failed('Confirming the old key revoked'),
+        );
+        return;
+      case 'connect':
+        void core.clients.connect({ client: action.client, profile: action.profile }).then(
+          (view) => notify({ title: `${view.label} connected to ${action.profile}`, body: nextStepAfterConnect(action.client).text }),
+          failed('Connecting'),
+        );
+        return;
       case 'test-all':
         void core.profiles.verifyAll().then((results) => {
           const bad = results.filter((r) => !r.result.ok);
@@ -160,12 +192,6 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
             body: bad.length === 0 ? `${results.length} key${results.length === 1 ? '' : 's'} verified.` : bad.map((r) => (r.result.ok ? '' : r.result.message)).join('\n'),
           });
         }, failed('Testing the keys'));
-        return;
-      case 'copy-config':
-        void core.clients.copySnippet({ client: action.client, profile: action.profile }).then(
-          () => notify({ title: 'Config copied', body: `Paste it into ${action.client === 'cursor' ? 'Cursor' : 'Claude Desktop'}'s MCP settings.` }),
-          failed('Copying the config'),
-        );
         return;
       case 'set-paused':
         void core.profiles.setPaused({ name: action.profile, paused: action.paused }).catch(failed(action.paused ? 'Pausing' : 'Resuming'));

@@ -1,10 +1,10 @@
-// The tray icon and its menu: built from the tray model (src-main/core/tray-model.ts) and
+// The tray icon and its menu: built from the tray model (src-main/app/tray-model.ts) and
 // rebuilt from the core's change events — profiles, live sessions, clients, settings — never
 // by polling.
 import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, Tray as TrayType } from 'electron';
 import type { ClientView, SessionView, Settings, StorageStatus } from '../../src-shared/ipc-contract';
 import type { ProfileView } from '../../src-shared/profile';
-import { trayModel, type TrayAction, type TrayHealth, type TrayItem, type TrayState } from '../app/tray-model';
+import { trayModel, trayNeedsTicking, type TrayAction, type TrayHealth, type TrayItem, type TrayState } from '../app/tray-model';
 import type { AppCore } from '../app/types';
 
 export interface TrayDeps {
@@ -37,7 +37,7 @@ function template(items: TrayItem[], run: (action: TrayAction) => void): MenuIte
       case 'submenu':
         return { label: item.label, submenu: template(item.items, run) };
       case 'checkbox':
-        return { type: 'checkbox', label: item.label, checked: item.checked, click: () => run(item.action) };
+        return { type: 'checkbox', label: item.label, checked: item.checked, enabled: item.enabled ?? true, click: () => run(item.action) };
       case 'action':
         return { label: item.label, enabled: item.enabled ?? true, click: () => run(item.action) };
     }
@@ -57,7 +57,7 @@ export async function createTray(deps: TrayDeps): Promise<TrayController> {
   let shownJson = '';
   // Rebuilt only when what it shows changed (a bridge's request counter ticking does not).
   const render = () => {
-    const state: TrayState = { profiles, sessions, clients, storage, launchAtLogin: settings.launchAtLogin };
+    const state: TrayState = { profiles, sessions, clients, storage, launchAtLogin: settings.launchAtLogin, now: Date.now() };
     const model = trayModel(state);
     const json = JSON.stringify(model);
     if (json === shownJson) return;
@@ -102,6 +102,11 @@ export async function createTray(deps: TrayDeps): Promise<TrayController> {
   ];
   if (deps.platform !== 'darwin') tray.on('click', () => deps.run({ kind: 'open' }));
   render();
+  // A grace window's countdown ("4 min left") moves on while it runs; nothing ticks otherwise.
+  const ticker = setInterval(() => {
+    if (trayNeedsTicking({ profiles })) render();
+  }, 30_000);
+  ticker.unref();
 
   return {
     tray,
@@ -109,6 +114,7 @@ export async function createTray(deps: TrayDeps): Promise<TrayController> {
     settled: () => pending,
     destroy() {
       for (const unsubscribe of unsubscribes) unsubscribe();
+      clearInterval(ticker);
       tray.destroy();
     },
   };

@@ -1,6 +1,6 @@
 // The settings window: navigation, the notices banner, the four screens, and the dialogs
 // (opened from the screens or by the tray through app:navigate).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { useLive } from '../hooks/useLive';
 import type { ClientView } from '../../src-shared/ipc-contract';
@@ -31,6 +31,9 @@ type OpenDialog =
 export function App() {
   const [screen, setScreen] = useState<ScreenId>('keys');
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
+  /** A key to bring into view (a clicked notification about it), once per request. */
+  const [shownKey, setShownKey] = useState<{ profile: string } | null>(null);
+  const shownDone = useRef<{ profile: string } | null>(null);
   const profiles = useLive(api().profiles.list, api().profiles.onChanged);
   const clients = useLive(api().clients.list, api().clients.onChanged);
   const sessions = useLive(api().activity.sessions, api().activity.onSessionsChanged);
@@ -44,9 +47,19 @@ export function App() {
         if (request.action === 'add-key') setDialog({ kind: 'add' });
         else if (request.profile && request.action) setDialog({ kind: request.action, profile: request.profile });
         else setDialog(null);
+        // A notification about a key opens that key's card.
+        if (request.profile && !request.action) setShownKey({ profile: request.profile });
       }),
     [],
   );
+
+  useEffect(() => {
+    if (!shownKey || shownDone.current === shownKey || !profiles.data?.some((profile) => profile.name === shownKey.profile)) return;
+    shownDone.current = shownKey;
+    const card = document.getElementById(`key-${shownKey.profile}`);
+    card?.scrollIntoView({ block: 'nearest' });
+    card?.focus();
+  }, [shownKey, profiles.data]);
 
   const close = () => {
     setDialog(null);

@@ -66,7 +66,7 @@ export function ProfileCard({ profile, usage, sessions, now, onRotate, onReenter
   };
 
   return (
-    <article className="card profile-card" aria-labelledby={headingId} aria-describedby={statusId}>
+    <article id={`key-${profile.name}`} tabIndex={-1} className="card profile-card" aria-labelledby={headingId} aria-describedby={statusId}>
       <header className="card-header">
         <h3 id={headingId}>{profile.name}</h3>
         <KeyStateBadge profile={profile} />

@@ -108,7 +108,7 @@ describe('electron-builder.yml', () => {
     const ico = readFileSync(at(config.win.icon));
     expect([ico.readUInt16LE(0), ico.readUInt16LE(2), ico.readUInt16LE(4)]).toEqual([0, 1, 6]);
     const trayDir = at(config.extraResources[0]?.from ?? 'missing');
-    for (const health of ['ok', 'failing', 'locked'] as const) {
+    for (const health of ['ok', 'unverified', 'failing', 'locked'] as const) {
       for (const platform of ['darwin', 'win32', 'linux'] as const) {
         const file = trayIconFile(trayDir, health, platform);
         expect(pngSize(file)).toEqual([16, 16]);

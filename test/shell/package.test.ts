@@ -137,7 +137,7 @@ describe('electron-builder --linux dir', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(pkg.version);
     // The tray icons the shell loads are there too.
-    for (const health of ['ok', 'failing', 'locked'] as const) expect(existsSync(trayIconFile(shellPaths.trayIconDir, health, 'linux')), health).toBe(true);
+    for (const health of ['ok', 'unverified', 'failing', 'locked'] as const) expect(existsSync(trayIconFile(shellPaths.trayIconDir, health, 'linux')), health).toBe(true);
     expect(existsSync(shellPaths.appIcon)).toBe(true);
   });
 

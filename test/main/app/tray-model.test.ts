@@ -1,8 +1,8 @@
 // The tray's model from plain state: health, tooltip and menu.
 import { describe, expect, it } from 'vitest';
-import type { SessionView, StorageStatus } from '../../../src-shared/ipc-contract';
+import type { ClientView, SessionView, StorageStatus } from '../../../src-shared/ipc-contract';
 import type { ProfileView } from '../../../src-shared/profile';
-import { trayModel, type TrayItem, type TrayState } from '../../../src-main/app/tray-model';
+import { trayModel, trayNeedsTicking, type TrayItem, type TrayState } from '../../../src-main/app/tray-model';
 
 const keychain: StorageStatus = { mode: 'keychain', backend: null, explanation: '' };
 const profile = (name: string, over: Partial<ProfileView> = {}): ProfileView => ({
@@ -33,6 +33,19 @@ const session = (profileName: string, client: string, upstream: SessionView['ups
   errors: 0,
   lastError: null,
 });
+const client = (id: ClientView['id'], label: string, over: Partial<ClientView> = {}): ClientView => ({
+  id,
+  projectDir: null,
+  label,
+  configPath: `/home/u/${id}.json`,
+  state: 'not-connected',
+  profiles: [],
+  plaintextKeys: 0,
+  plaintextBackups: 0,
+  error: null,
+  problems: [],
+  ...over,
+});
 const state = (over: Partial<TrayState>): TrayState => ({ profiles: [], sessions: [], clients: [], storage: keychain, launchAtLogin: false, ...over });
 const labels = (items: TrayItem[]): string[] => items.flatMap((i) => ('label' in i ? [i.label, ...(i.type === 'submenu' ? labels(i.items) : [])] : []));
 
@@ -45,24 +58,80 @@ describe('trayModel', () => {
     expect(model.items).toContainEqual({ type: 'action', label: 'Test all keys', action: { kind: 'test-all' }, enabled: false });
   });
 
-  it('lists each profile with its state and the clients using it (live, else configured)', () => {
+  it('lists each key with its state and the assistants using it (live, else configured)', () => {
     const model = trayModel(
       state({
         profiles: [profile('mcp-claude'), profile('mcp-cursor', { state: 'unverified' }), profile('ci', { paused: true })],
-        sessions: [session('mcp-claude', 'Claude', 'ok'), session('mcp-claude', 'Cursor', 'ok')],
-        clients: [{ id: 'cursor', projectDir: null, label: 'Cursor', configPath: '/x', state: 'connected', profiles: ['mcp-cursor'], plaintextKeys: 0, plaintextBackups: 0, error: null, problems: [] }],
+        sessions: [session('mcp-claude', 'claude-ai', 'ok'), session('mcp-claude', 'Cursor', 'ok')],
+        clients: [client('cursor', 'Cursor', { state: 'connected', profiles: ['mcp-cursor'] })],
       }),
     );
-    expect(labels(model.items)).toEqual(expect.arrayContaining(['mcp-claude — ok · Claude, Cursor', 'mcp-cursor — not verified · Cursor', 'ci — paused', 'Resume ci', 'Pause mcp-claude']));
-    expect(model.tooltip).toBe('KeyBridge — 3 keys, all ok, 2 bridges connected');
+    expect(labels(model.items)).toEqual(
+      expect.arrayContaining(['mcp-claude — working · Claude Desktop (in use), Cursor (in use)', 'mcp-cursor — not verified yet · Cursor', 'ci — paused', 'Resume', 'Pause', 'Test']),
+    );
   });
 
-  it('failing when a profile failed verification or a bridge reports failing upstream; paused profiles do not count', () => {
+  it('says "not verified yet" in the tooltip and icon, never "all ok", while keys are unchecked', () => {
+    const unchecked = trayModel(state({ profiles: [profile('a', { state: 'unverified' }), profile('b', { state: 'unverified' }), profile('c')] }));
+    expect(unchecked).toMatchObject({ health: 'unverified', tooltip: 'KeyBridge — 2 keys not verified yet' });
+    // A key a live session uses successfully is not "unverified".
+    expect(trayModel(state({ profiles: [profile('a', { state: 'unverified' })], sessions: [session('a', 'Cursor', 'ok')] })).health).toBe('ok');
+    expect(trayModel(state({ profiles: [profile('a'), profile('b')], sessions: [session('a', 'Cursor', 'ok')] })).tooltip).toBe('KeyBridge — 2 keys working, 1 in use');
+  });
+
+  it('failing when a key failed verification or a session reports failing; paused keys do not count; "1 key failing"', () => {
     expect(trayModel(state({ profiles: [profile('a', { state: 'failing' })] })).health).toBe('failing');
     expect(trayModel(state({ profiles: [profile('a', { state: 'needs-reentry' })] })).health).toBe('failing');
     const live = trayModel(state({ profiles: [profile('a'), profile('b')], sessions: [session('b', 'Claude', 'failing')] }));
-    expect(live).toMatchObject({ health: 'failing', tooltip: "KeyBridge — 'b' failing" });
+    expect(live).toMatchObject({ health: 'failing', tooltip: 'KeyBridge — 1 key failing' });
     expect(trayModel(state({ profiles: [profile('a', { state: 'failing', paused: true })] })).health).toBe('ok');
+    // A failing key offers Re-enter key.
+    expect(labels(trayModel(state({ profiles: [profile('a', { state: 'failing' })] })).items)).toContain('Re-enter key…');
+  });
+
+  it('per key: Test, and "Connect to" every assistant, checked where connected, disabled where not found', () => {
+    const model = trayModel(
+      state({
+        profiles: [profile('mcp-claude')],
+        clients: [
+          client('claude-desktop', 'Claude Desktop', { state: 'connected', profiles: ['mcp-claude'] }),
+          client('claude-code', 'Claude Code', { state: 'not-present' }),
+          client('cursor', 'Cursor'),
+          client('vscode', 'VS Code'),
+          client('windsurf', 'Windsurf'),
+          client('vscode-project', 'VS Code (shop)', { projectDir: '/home/u/shop' }),
+        ],
+      }),
+    );
+    const key = model.items.find((i) => i.type === 'submenu' && i.label.startsWith('mcp-claude'));
+    if (key?.type !== 'submenu') throw new Error('no key submenu');
+    expect(key.items).toContainEqual({ type: 'action', label: 'Test', action: { kind: 'test', profile: 'mcp-claude' }, enabled: true });
+    const connect = key.items.find((i) => i.type === 'submenu' && i.label === 'Connect to');
+    if (connect?.type !== 'submenu') throw new Error('no Connect to');
+    expect(connect.items).toEqual([
+      { type: 'checkbox', label: 'Claude Desktop', checked: true, enabled: false, action: { kind: 'connect', client: 'claude-desktop', profile: 'mcp-claude' } },
+      { type: 'checkbox', label: 'Claude Code (not found)', checked: false, enabled: false, action: { kind: 'connect', client: 'claude-code', profile: 'mcp-claude' } },
+      { type: 'checkbox', label: 'Cursor', checked: false, enabled: true, action: { kind: 'connect', client: 'cursor', profile: 'mcp-claude' } },
+      { type: 'checkbox', label: 'VS Code', checked: false, enabled: true, action: { kind: 'connect', client: 'vscode', profile: 'mcp-claude' } },
+      { type: 'checkbox', label: 'Windsurf', checked: false, enabled: true, action: { kind: 'connect', client: 'windsurf', profile: 'mcp-claude' } },
+    ]);
+    expect(JSON.stringify(model)).not.toMatch(/copy-config|Copy config/);
+  });
+
+  it('a rotation in progress: the grace countdown with Roll back, or "Confirm old key revoked"', () => {
+    const now = Date.parse('2026-11-23T10:00:00.000Z');
+    const grace = profile('ci', {
+      vendor: 'uptimemonitoring',
+      previous: { masked: 'umk_live_…3a2b', fingerprint: 'sha256:1', fate: 'grace', graceEndsAt: '2026-11-23T10:03:30.000Z', rotatedAt: '2026-11-23T09:58:30.000Z' },
+    });
+    const until = new Date('2026-11-23T10:03:30.000Z').toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+    expect(labels(trayModel(state({ profiles: [grace], now })).items)).toEqual(expect.arrayContaining([`Rotation: old key works until ${until} (4 min left)`, 'Roll back to umk_live_…3a2b']));
+    expect(labels(trayModel(state({ profiles: [grace], now: now + 4 * 60_000 })).items).join()).not.toContain('Roll back');
+    expect(trayNeedsTicking({ profiles: [grace] })).toBe(true);
+    const revoke = profile('mcp', { previous: { masked: 'uo_…1a2b', fingerprint: 'sha256:1', fate: 'until-revoked', graceEndsAt: null, rotatedAt: '2026-11-23T09:58:30.000Z' } });
+    const items = trayModel(state({ profiles: [revoke], now })).items;
+    expect(labels(items)).toEqual(expect.arrayContaining(['Rotation: revoke the old key uo_…1a2b in the dashboard', 'Confirm old key revoked']));
+    expect(trayNeedsTicking({ profiles: [revoke] })).toBe(false);
   });
 
   it('locked when keys cannot be decrypted, whatever else, and the menu says so first', () => {
