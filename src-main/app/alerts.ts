@@ -36,7 +36,7 @@ export function createAlerts(ctx: AppContext, clock: Clock): Alerts {
     onDecided: ({ client, profile }, allowed, how) => {
       if (how === 'prompts-off' || how === 'remembered') return;
       if (how === 'connected-in-keybridge') {
-        activity.record('info', profile, `${client.name} may use '${profile}': you connected it. Its program (${client.exe ?? 'unknown'}) is remembered.`);
+        activity.record('info', profile, `${client.name} may use '${profile}': you connected it. Its program is remembered (Settings → Approvals).`);
         return;
       }
       activity.record(allowed ? 'info' : 'warning', profile, `${client.name} was ${allowed ? 'allowed' : 'denied'} '${profile}' (${how}).`);

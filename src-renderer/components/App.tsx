@@ -6,7 +6,7 @@ import { useLive } from '../hooks/useLive';
 import type { ClientView } from '../../src-shared/ipc-contract';
 import { ActivityScreen } from './ActivityScreen';
 import { AddKeyDialog } from './AddKeyDialog';
-import { ClientsScreen } from './ClientsScreen';
+import { ClientsScreen, homeOf } from './ClientsScreen';
 import { ConnectDialog } from './ConnectDialog';
 import { EditKeyDialog } from './EditKeyDialog';
 import { KeysScreen, clientsUsing } from './KeysScreen';
@@ -114,7 +114,7 @@ export function App() {
           />
         )}
         {screen === 'activity' && <ActivityScreen sessions={sessions} />}
-        {screen === 'settings' && <SettingsScreen />}
+        {screen === 'settings' && <SettingsScreen home={homeOf(clientList)} />}
         </div>
       </main>
       {dialog?.kind === 'add' && (

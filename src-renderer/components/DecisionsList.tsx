@@ -4,15 +4,16 @@ import { useState } from 'react';
 import { api, messageOf, unwrap } from '../api';
 import { formatWhen } from '../format';
 import { useLive } from '../hooks/useLive';
+import { shortPath } from './ClientRow';
 import { ErrorState, InlineError, Loading } from './States';
 
 /** A pre-approval from Connect ("assistant:Cursor") until the assistant first connects; else the
  * program's path as the system reported it. */
-function shownClient(client: string): string {
-  return client.startsWith('assistant:') ? `${client.slice('assistant:'.length)} (when it first connects)` : client;
+function shownClient(client: string, home: string | null): string {
+  return client.startsWith('assistant:') ? `${client.slice('assistant:'.length)} (when it first connects)` : shortPath(client, home);
 }
 
-export function DecisionsList() {
+export function DecisionsList({ home }: { home: string | null }) {
   const decisions = useLive(api().decisions.list);
   const [error, setError] = useState<string | null>(null);
 
@@ -38,7 +39,7 @@ export function DecisionsList() {
           {decisions.data.map((decision) => (
             <li key={`${decision.client}/${decision.profile}`}>
               <span>
-                {decision.decision === 'allow' ? 'Allowed' : 'Denied'} <strong>{shownClient(decision.client)}</strong> → <code>{decision.profile}</code>{' '}
+                {decision.decision === 'allow' ? 'Allowed' : 'Denied'} <strong>{shownClient(decision.client, home)}</strong> → <code>{decision.profile}</code>{' '}
                 <span className="muted">{formatWhen(decision.at)}</span>
               </span>
               <button type="button" className="link-button" onClick={() => void revoke(decision.client, decision.profile)}>

@@ -13,7 +13,8 @@ import { Toggle } from './Toggle';
 
 const LOG_LEVELS: Record<Settings['logLevel'], string> = { error: 'Errors only', warn: 'Warnings', info: 'Normal', debug: 'Everything (debug)' };
 
-export function SettingsScreen() {
+/** `home`: the user's home folder, to show programs' paths as ~/… (null when unknown). */
+export function SettingsScreen({ home = null }: { home?: string | null }) {
   const settings = useLive(api().settings.get, api().settings.onChanged);
   const [error, setError] = useState<string | null>(null);
 
@@ -69,7 +70,7 @@ export function SettingsScreen() {
               checked={settings.data.approvalPrompts}
               onChange={(approvalPrompts) => void update({ approvalPrompts })}
             />
-            <DecisionsList />
+            <DecisionsList home={home} />
           </div>
           <StorageSection allowWeakStorage={settings.data.allowWeakStorage} onChange={(allowWeakStorage) => update({ allowWeakStorage })} />
           <NetworkForm network={settings.data.network} onSave={(network) => update({ network })} />

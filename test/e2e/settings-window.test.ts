@@ -113,7 +113,8 @@ async function openScreen(page: Page, name: 'Keys' | 'Assistants' | 'Activity' |
  * hard link to Node) that starts the entry's command as its child, the way the app starts an
  * MCP server; the agent names the bridge's parent from its executable (app-names.ts). */
 async function claudeDesktopStandIn(): Promise<{ command: string; script: string }> {
-  const dir = path.join(rendererDir, 'claude-desktop');
+  // Installed in the home folder, as an AppImage or a user install would be.
+  const dir = path.join(harness.homeDir, '.local', 'share', 'claude-desktop');
   await mkdir(dir, { recursive: true });
   const command = path.join(dir, 'claude-desktop');
   await link(process.execPath, command).catch(() => copyFile(process.execPath, command));
