@@ -133,6 +133,49 @@ async function claudeDesktopStandIn(): Promise<{ command: string; script: string
 
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 
+/** The lowest contrast of a visible control's edge (buttons with a border, text fields, selects)
+ * against what is behind it, in the current theme: WCAG 1.4.11 asks for 3:1. axe-core does not
+ * check non-text contrast, so this does. */
+async function lowestControlEdgeContrast(page: Page): Promise<{ ratio: number; control: string }> {
+  return page.evaluate(() => {
+    const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number, number?];
+    const luminance = ([r, g, b]: number[]) => {
+      const channel = (v: number) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r ?? 0) + 0.7152 * channel(g ?? 0) + 0.0722 * channel(b ?? 0);
+    };
+    const behind = (element: Element): number[] => {
+      for (let at: Element | null = element.parentElement; at; at = at.parentElement) {
+        const color = rgb(getComputedStyle(at).backgroundColor);
+        if (color.length === 3 || (color[3] ?? 0) > 0.5) return color;
+      }
+      return [255, 255, 255];
+    };
+    let lowest = { ratio: Infinity, control: '' };
+    const root = document.querySelector('dialog[open]') ?? document;
+    for (const control of root.querySelectorAll('button:not(.link-button):not(.icon-button):not(.chip):not(.nav-tab):not(.sr-only), input:not([type=checkbox]):not([type=radio]), select')) {
+      const style = getComputedStyle(control);
+      if (style.borderTopStyle === 'none' || control.getClientRects().length === 0 || (control as HTMLButtonElement).disabled) continue;
+      const [a, b] = [luminance(rgb(style.borderTopColor)), luminance(behind(control))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < lowest.ratio) lowest = { ratio, control: `${control.tagName.toLowerCase()} "${(control.textContent ?? '').trim() || control.getAttribute('id') || ''}"` };
+    }
+    return lowest;
+  });
+}
+
+/** Every control's edge at 3:1 or more, light and dark. */
+async function expectControlEdgesVisible(page: Page): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const lowest = await lowestControlEdgeContrast(page);
+    expect(lowest.ratio, `${colorScheme}: ${lowest.control}`).toBeGreaterThanOrEqual(3);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 /** Axe findings that must not be there: serious or critical, in either theme. */
 function seriousOrCritical(): string[] {
   return harness.audits.flatMap((audit) =>
@@ -180,6 +223,7 @@ describe('settings window in Chromium', () => {
     // Add key opens on the key field, not on ×.
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('password');
     await harness.audit('add-key-empty');
+    await expectControlEdgesVisible(page);
     // Focus stays in the dialog.
     for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
@@ -272,6 +316,7 @@ describe('settings window in Chromium', () => {
       await claudeCard.getByRole('list', { name: 'Assistants with this key' }).getByText('In use · just now').waitFor();
       await page.getByRole('article', { name: 'ci-prod' }).getByRole('button', { name: 'Connect…' }).waitFor();
       await harness.screenshot('keys');
+      await expectControlEdgesVisible(page);
 
       // ---- Assistants: Claude Desktop In use; Cursor's plaintext key moved in → Configured -------
       await openScreen(page, 'Assistants');
@@ -320,6 +365,7 @@ describe('settings window in Chromium', () => {
     await expect.poll(() => atLogin.isChecked()).toBe(true);
     await expect.poll(async () => (await harness.core.settings.get()).launchAtLogin).toBe(true);
     await harness.screenshot('settings');
+    await expectControlEdgesVisible(page);
 
     // ---- a key the vendor refuses: one message, one fix (Re-enter key) ----------------------------
     await openScreen(page, 'Keys');
