@@ -138,7 +138,7 @@ const focused = (page: Page) => page.evaluate(() => document.activeElement?.getA
  * check non-text contrast, so this does. */
 async function lowestControlEdgeContrast(page: Page): Promise<{ ratio: number; control: string }> {
   return page.evaluate(() => {
-    const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number, number?];
+    const rgb = (color: string): number[] => (color.match(/[\d.]+/g) ?? []).map(Number);
     const luminance = ([r, g, b]: number[]) => {
       const channel = (v: number) => {
         const c = v / 255;
