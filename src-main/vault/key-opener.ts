@@ -30,7 +30,7 @@ export function createKeyOpener({ cipher, records, views, memory, problems }: Ke
     } catch (error) {
       if (!(error instanceof KeyUnreadableError)) throw error;
       if (views.markUnreadable(profile.name)) {
-        problems.raise('warning', `The key for '${profile.name}' can no longer be decrypted (the system keychain changed). Rotate the key in KeyBridge to enter it again.`);
+        problems.raise('warning', `The key for '${profile.name}' can no longer be decrypted (the system keychain changed). Re-enter it from its card on the Keys screen.`);
         views.changed();
       }
       return null;

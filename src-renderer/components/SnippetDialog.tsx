@@ -54,7 +54,7 @@ export function SnippetDialog({ client, profile, onClose }: SnippetDialogProps) 
   return (
     <Dialog title={`${client.label} · ${profile}`} onClose={onClose} wide>
       <p className="muted">
-        Add this to <code>{client.configPath}</code>. It starts the KeyBridge bridge; the key stays in KeyBridge.
+        Add this to <code>{client.configPath}</code>. The entry names the key; it never contains it.
       </p>
       {!snippet && !error && <Loading what="the snippet" />}
       {snippet && (
