@@ -22,7 +22,7 @@ import { createKeyLifecycle, type KeyLifecycle } from './key-lifecycle';
 import { createKeyMemory } from './key-memory';
 import { createKeyOpener } from './key-opener';
 import { createKeyVerifier, type KeyVerifier } from './key-verify';
-import type { Unsubscribe } from './listeners';
+import type { Unsubscribe } from '../../src-shared/listeners';
 import { systemClock, type Cipher, type Clock, type StoreBackend } from './ports';
 import { createProblems, type VaultProblem } from './problems';
 import { createProfileEdits, type ProfileEdits } from './profile-edits';
