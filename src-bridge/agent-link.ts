@@ -5,6 +5,8 @@ import { connect, type Socket } from 'node:net';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeAgentFrame, encodeFrame, type ErrorFrame, type HelloFrame } from '../src-shared/agent-protocol';
 import type { Logger } from './log';
 
+const READ_SIZE = 64 * 1024;
+
 export interface AgentLinkEvents {
   /** Connected; the pipe answers with hello() when it knows what to say. */
   connected(): void;
@@ -12,8 +14,9 @@ export interface AgentLinkEvents {
   unreachable(code: string): void;
   ready(): void;
   refused(frame: ErrorFrame): void;
-  /** MCP bytes from the agent, after ready. */
-  data(chunk: Buffer): void;
+  /** MCP bytes from the agent, after ready; true when they were written at once (the buffer
+   * may be reused), false when they wait in a queue. */
+  data(chunk: Buffer): boolean;
   /** The connection ended after it was made (the agent quit, crashed, or closed after refusing). */
   closed(wasReady: boolean): void;
 }
@@ -23,7 +26,9 @@ export class AgentLink {
   private isReady = false;
   /** Bytes of the handshake reply not yet ending in a newline. */
   private pending = Buffer.alloc(0);
-  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
+  private readBuffer = Buffer.allocUnsafe(READ_SIZE);
+  /** The last chunk read is still queued for stdout: the buffer must not be read into again. */
+  private held = false;
 
   constructor(
     private readonly socketPath: string,
@@ -41,9 +46,24 @@ export class AgentLink {
 
   connect(): void {
     if (this.socket) return;
-    // One read buffer for the connection's life: a fresh 64 KiB per read would wait for the GC
-    // and grow the bridge's memory with every large result passed through.
-    const socket = connect({ path: this.socketPath, onread: { buffer: this.readBuffer, callback: (size) => this.received(this.readBuffer.subarray(0, size)) } });
+    // One read buffer, reused while stdout takes each chunk at once: a fresh 64 KiB per read
+    // would wait for the GC and grow the bridge's memory with every large result passed
+    // through. A chunk stdout could not take at once stays queued there, so the next read gets
+    // a new buffer (asked for after each read).
+    const socket = connect({
+      path: this.socketPath,
+      onread: {
+        buffer: () => {
+          if (this.held) this.readBuffer = Buffer.allocUnsafe(READ_SIZE);
+          this.held = false;
+          return this.readBuffer;
+        },
+        callback: (size) => {
+          this.held = !this.received(this.readBuffer.subarray(0, size));
+          return true;
+        },
+      },
+    });
     this.socket = socket;
     this.isReady = false;
     this.pending = Buffer.alloc(0);
@@ -66,13 +86,10 @@ export class AgentLink {
     });
   }
 
-  /** Always true: keep reading (the stdout writes below are what holds the pace). */
-  private received(chunk: Buffer): true {
-    // The buffer is read into again after this returns: what is kept must be a copy. On Linux
-    // stdout writes to pipes and files are synchronous, so passing it through is safe there.
-    const owned = this.isReady && process.platform === 'linux' ? chunk : Buffer.from(chunk);
-    if (this.isReady) this.on.data(owned);
-    else this.handshake(owned);
+  /** Whether `chunk` was consumed before returning (else it is still queued to be written). */
+  private received(chunk: Buffer): boolean {
+    if (this.isReady) return this.on.data(chunk);
+    this.handshake(Buffer.from(chunk));
     return true;
   }
 

@@ -24,14 +24,16 @@ export class AssistantOutput {
   private readonly own: string[] = [];
 
   constructor(
-    private readonly stream: NodeJS.WritableStream,
+    private readonly stream: NodeJS.WritableStream & { readonly writableLength: number },
     /** Told the id (as JSON text) of each response line that goes out. */
     private readonly onResponse: (idText: string) => void,
   ) {}
 
-  /** A chunk of the agent's stream: written as is, lines' heads read on the way. */
-  fromAgent(chunk: Buffer): void {
+  /** A chunk of the agent's stream: written as is, lines' heads read on the way. Answers
+   * whether the stream took it at once (nothing of it is left queued). */
+  fromAgent(chunk: Buffer): boolean {
     this.stream.write(chunk);
+    const taken = this.stream.writableLength === 0;
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
@@ -39,13 +41,14 @@ export class AssistantOutput {
       if (!this.headDone) this.readHead(chunk, start, end);
       if (nl === -1) {
         this.midLine = true;
-        return;
+        return taken;
       }
       this.lineEnded();
       start = nl + 1;
     }
     this.midLine = false;
     this.flushOwn();
+    return taken;
   }
 
   /** The agent is gone mid-line: end the broken line so the next message starts clean. */
