@@ -36,7 +36,7 @@ function mainLayers() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**', 'bench/results/**', 'reports/**', '.stryker-tmp/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**', 'bench/results/**', 'reports/**', '.stryker-tmp*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

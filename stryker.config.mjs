@@ -54,7 +54,7 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['test-output', 'release', 'bench/results', 'reports'],
+  ignorePatterns: ['test-output', 'release', 'bench/results', 'reports', '.stryker-tmp*'],
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },
 };

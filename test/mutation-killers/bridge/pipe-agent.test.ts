@@ -3,7 +3,8 @@
 // the wrong protocol version, garbage, or nothing. The assistant's side is a real stream whose
 // bytes are read back. Each test waits for a state (a line written, a connection made), never
 // for a fixed time, except where the pipe's own timer is what is being tested (shortened).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { createLogger } from '../../../src-bridge/log';
 import { DEFAULT_TIMINGS, Pipe, type PipeTimings } from '../../../src-bridge/pipe';
 import { until } from '../../support/until';
 
-type Reply = 'ready' | 'refuse' | 'old-version' | 'garbage' | 'silent' | 'ready+data' | 'huge';
+type Reply = 'ready' | 'ready-padded' | 'refuse' | 'old-version' | 'garbage' | 'silent' | 'ready+data' | 'huge';
 
 interface Conn {
   socket: Socket;
@@ -71,6 +72,11 @@ async function startAgent(...r: Reply[]) {
         if (reply === 'refuse') socket.write(encodeFrame({ type: 'error', code: 'denied', message: 'The user said no.' }));
         if (reply === 'old-version') socket.write(`${JSON.stringify({ type: 'ready', v: 1, profile: 'p' })}\n`);
         if (reply === 'garbage') socket.write('this is not a frame\n');
+        if (reply === 'ready-padded') {
+          const frame = JSON.stringify({ type: 'ready', v: PROTOCOL_VERSION, profile: 'p' });
+          socket.write(frame.padEnd(MAX_FRAME_BYTES, ' '));
+          socket.write('\n');
+        }
         if (reply === 'huge') socket.write('x'.repeat(MAX_FRAME_BYTES + 10));
       }
     });
@@ -138,6 +144,26 @@ describe('hello', () => {
     conns[0]!.socket.write('{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}\n');
     await until(() => b.answer(1) !== undefined, 'the answer');
     expect(b.lines()).toEqual([{ jsonrpc: '2.0', id: 1, result: { tools: [] } }]);
+  });
+
+  it('an initialize that comes while the connection waits for it says hello at once, with the name', async () => {
+    await startAgent('ready');
+    const b = bridge({ timings: { nameWaitMs: 60_000 } });
+    b.pipe.start();
+    await until(() => b.logs.some((l) => l.includes(`agent: connected to ${socketPath}`)), 'connected');
+    expect(conns[0]?.hello ?? null).toBeNull();
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'hello and initialize', 3000);
+    expect(conns[0]!.hello).toMatchObject({ client: { name: 'Cursor' } });
+    await until(() => b.logs.some((l) => l.includes("agent: ready for 'p'")), 'ready');
+  });
+
+  it('a reply to hello of exactly the longest frame allowed is read', async () => {
+    await startAgent('ready-padded');
+    const b = bridge();
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    expect(b.logs.some((l) => l.includes('over-long'))).toBe(false);
   });
 
   it('without an initialize within the name wait, hello goes without a client name (and no token)', async () => {
@@ -246,6 +272,27 @@ describe('when the agent cannot serve', () => {
     b.send(INIT);
     await until(() => b.answer(0) !== undefined, 'the answer');
     expect(errorText(b.answer(0))).toBe("KeyBridge did not answer for 'p' within 0 s. Open KeyBridge and check it, then retry.");
+  });
+});
+
+describe('packaged, with the app not running', () => {
+  it('starts the app once (hidden, without ELECTRON_RUN_AS_NODE), then says it did not start', async () => {
+    const marker = join(dir, 'launched');
+    const app = join(dir, 'fake-app.sh');
+    await writeFile(app, `#!/bin/sh\necho "$@ run-as-node=$ELECTRON_RUN_AS_NODE" >> '${marker}'\n`, { mode: 0o755 });
+    const b = bridge({ env: { ELECTRON_RUN_AS_NODE: '1', APPIMAGE: app, PATH: process.env.PATH }, timings: { waitMs: 300 } });
+    b.send(INIT);
+    await until(() => b.answer(0) !== undefined, 'the answer', 5000);
+    expect(errorText(b.answer(0))).toBe('KeyBridge did not start within 0 s. Start the KeyBridge app, then restart this MCP server in your assistant.');
+    expect(b.logs.some((l) => l.includes('agent unreachable: started the KeyBridge app; waiting for it'))).toBe(true);
+    await until(() => existsSync(marker), 'the app started');
+    // Retries went on meanwhile; the app was started once.
+    expect(readFileSync(marker, 'utf8')).toBe('--hidden run-as-node=\n');
+    // It starts now: the next message is served.
+    await startAgent('ready');
+    b.send(req(30));
+    await until(() => conns[0]?.lines.some((l) => l.includes('"id":30')) ?? false, 'the request at the agent');
+    expect(b.answer(30)).toBeUndefined();
   });
 });
 
