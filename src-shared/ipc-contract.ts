@@ -274,6 +274,8 @@ export const invokeContract = {
   /** The notice's own action (its `action`), done by main: e.g. show the old file in the file manager. */
   'notices:act': { args: z.tuple([z.string().max(200)]), result: ok },
   'app:open-external': { args: z.tuple([z.string().max(2048)]), result: ok },
+  /** Shows the app's log file in the file manager (Settings → Open logs). */
+  'app:open-logs': { args: none, result: ok },
 } as const satisfies Record<string, { args: z.ZodTuple; result: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeContract;

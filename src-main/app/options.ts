@@ -39,6 +39,8 @@ export interface AppCoreOptions {
   openExternal: (url: string) => Promise<void> | void;
   /** Shows a file in the system's file manager (a notice's "Show the old file"). */
   showItemInFolder?: (path: string) => void;
+  /** The app's log file, for Settings → Open logs (the shell writes it). */
+  logFile?: string;
   notify: (notification: Notification) => void;
   /** The approval prompt (a native dialog in the app). */
   askApproval: (request: AccessRequest) => Promise<ApprovalAnswer>;

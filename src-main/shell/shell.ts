@@ -12,7 +12,9 @@ import { registerIpc } from './ipc';
 import { appCommand, loginItemFor } from './login-item';
 import { createMainWindow, denyPermissions, type MainWindow } from './main-window';
 import { appPaths } from './paths';
+import path from 'node:path';
 import { approvalDialog, notifier } from './prompts';
+import { openLogFile } from '../app/log-file';
 import { safeStorageCipher } from './safe-storage-cipher';
 import { isTrustedSender } from './security';
 import { createTray, type TrayController } from './tray';
@@ -35,10 +37,16 @@ export interface ShellOptions {
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
-export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> {
+export async function startShell({ hidden, log: logToStderr }: ShellOptions): Promise<Shell> {
   const paths = appPaths(app.getAppPath(), app.isPackaged, process.resourcesPath);
   const homeDir = app.getPath('home');
   const userDataDir = app.getPath('userData');
+  // Every line also goes to a file the user can open from Settings (already redacted).
+  const logFile = openLogFile(path.join(userDataDir, 'logs', 'keybridge.log'));
+  const log: ShellOptions['log'] = (level, message) => {
+    logToStderr(level, message);
+    logFile.write(level, message);
+  };
   let quitting = false;
   app.on('before-quit', () => {
     quitting = true;
@@ -82,6 +90,7 @@ export async function startShell({ hidden, log }: ShellOptions): Promise<Shell> 
     clipboard,
     openExternal: (url) => shell.openExternal(url),
     showItemInFolder: (file) => shell.showItemInFolder(file),
+    logFile: logFile.path,
     notify,
     askApproval,
     loginItem: loginItemFor(app, process.platform, homeDir, process.env, appCommand(app, process.execPath)),

@@ -17,6 +17,7 @@ const LOG_LEVELS: Record<Settings['logLevel'], string> = { error: 'Errors only',
 export function SettingsScreen({ home = null }: { home?: string | null }) {
   const settings = useLive(api().settings.get, api().settings.onChanged);
   const [error, setError] = useState<string | null>(null);
+  const [logsError, setLogsError] = useState<string | null>(null);
 
   /** Saves a change; true once main has stored it. */
   const update = async (patch: Partial<Settings>): Promise<boolean> => {
@@ -59,7 +60,13 @@ export function SettingsScreen({ home = null }: { home?: string | null }) {
                   </label>
                 ))}
               </div>
-              <p className="hint">Keys never appear in the logs.</p>
+              <p className="hint">
+                Keys never appear in the logs.{' '}
+                <button type="button" className="link-button" onClick={() => void api().app.openLogs().then((r) => (r.ok ? null : setLogsError(r.error)))}>
+                  Open logs
+                </button>
+              </p>
+              <InlineError message={logsError} />
             </fieldset>
           </div>
           <div className="card settings-group">

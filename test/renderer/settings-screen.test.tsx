@@ -85,6 +85,16 @@ describe('Settings', () => {
     expect(screen.queryByText('Saved.')).toBeNull();
   });
 
+  it('"Open logs" asks main to show the log file, and shows its refusal', async () => {
+    main.answer('app:open-logs', () => ok(undefined));
+    const user = await openSettings();
+    await user.click(screen.getByRole('button', { name: 'Open logs' }));
+    await waitFor(() => expect(main.callsTo('app:open-logs')).toHaveLength(1));
+    main.answer('app:open-logs', () => fail('This KeyBridge writes no log file.'));
+    await user.click(screen.getByRole('button', { name: 'Open logs' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('This KeyBridge writes no log file.');
+  });
+
   it('lists remembered decisions and forgets one', async () => {
     let decisions = [{ client: 'Claude', profile: 'mcp-claude', decision: 'allow' as const, at: '2026-11-23T10:00:00.000Z' }];
     main.answer('decisions:list', () => ok(decisions));

@@ -453,6 +453,10 @@ describe('every remaining channel, from the window', () => {
     expect(await invoke('notices:act', ['none'])).toEqual({ ok: false, error: 'That notice has no file to show.' });
     answered.add('notices:act');
     await call('app:open-external', ['https://uptimemonitoring.com/docs']);
+    // The log file the shell writes, shown in the file manager.
+    await call('app:open-logs', []);
+    expect(fakeElectron.shell.shown.at(-1)).toBe(join(fakeElectron.app.getPath('userData'), 'logs', 'keybridge.log'));
+    expect(existsSync(join(fakeElectron.app.getPath('userData'), 'logs', 'keybridge.log'))).toBe(true);
     await call('profiles:remove', ['mcp-claude']);
     expect([...answered].sort()).toEqual([...INVOKE_CHANNELS].sort());
     expect(JSON.stringify(win.webContents.sent)).not.toContain(KEY_2);

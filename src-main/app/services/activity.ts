@@ -27,6 +27,10 @@ export function activityService(ctx: AppContext): Pick<AppCore, 'activity' | 'no
         await options.openExternal(url);
       },
       navigate: (target) => hub.emit('app:navigate', target),
+      openLogs: async () => {
+        if (!options.logFile || !options.showItemInFolder) throw new UserError('This KeyBridge writes no log file.');
+        options.showItemInFolder(options.logFile);
+      },
     },
   };
 }
