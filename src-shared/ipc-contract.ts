@@ -234,6 +234,8 @@ export const invokeContract = {
     ]),
     result: profileViewSchema,
   },
+  /** A new name; the assistants' entries for the old one are rewritten to the new one. */
+  'profiles:rename': { args: z.tuple([z.object({ name: profileNameSchema, newName: profileNameSchema })]), result: profileViewSchema },
   'profiles:verify': { args: byName, result: probeResultSchema },
   'profiles:verify-all': { args: none, result: z.array(z.object({ profile: profileNameSchema, result: probeResultSchema })) },
   'profiles:rotate': { args: z.tuple([z.object({ name: profileNameSchema, key: keySourceSchema })]), result: profileViewSchema },

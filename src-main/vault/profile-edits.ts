@@ -2,6 +2,7 @@
 // Sessions in progress learn of each through a key event.
 import type { z } from 'zod';
 import { authStyleSchema } from '../../src-shared/endpoint';
+import { profileNameSchema } from '../../src-shared/agent-protocol';
 import { endpointSchema, type ProfileView } from '../../src-shared/profile';
 import { pausedMessage } from './key-events';
 import type { VaultParts } from './parts';
@@ -21,6 +22,9 @@ export interface ProfileEdits {
   setPaused(name: string, paused: boolean): Promise<ProfileView>;
   /** Wipes the profile and its ciphertext; connected bridges get `revoked`. */
   remove(name: string): Promise<void>;
+  /** A new name for the profile (its key, history and remembered decisions stay); sessions
+   * under the old name end with a message that says so. */
+  rename(name: string, newName: string): Promise<ProfileView>;
 }
 
 export type ProfileEditsParts = Pick<VaultParts, 'records' | 'views' | 'grace' | 'events'>;
@@ -49,6 +53,18 @@ export function createProfileEdits({ records, views, grace, events }: ProfileEdi
       return views.get(name);
     },
 
+    async rename(name, newName) {
+      const next = parseOr(profileNameSchema, newName);
+      if (next === name) return views.get(name);
+      records.rename(name, next);
+      grace.cancel(name);
+      grace.schedule(records.find(next));
+      views.clearUnreadable(name);
+      views.changed();
+      await events.emit({ type: 'revoked', profile: name, message: `The key '${name}' is now called '${next}' in KeyBridge. Restart the assistant to use it under its new name.` });
+      return views.get(next);
+    },
+
     async remove(name) {
       records.find(name);
       records.delete(name);
@@ -60,7 +76,7 @@ export function createProfileEdits({ records, views, grace, events }: ProfileEdi
   };
 }
 
-function parseOr<T>(schema: z.ZodType<T>, value: unknown): T {
+function parseOr<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: z.core.$ZodError } }, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new VaultError(parsed.error.issues[0]?.message ?? 'Invalid value.');
   return parsed.data;

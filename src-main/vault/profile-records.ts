@@ -17,6 +17,8 @@ export interface ProfileRecords {
    * (VaultError when the profile was removed or its key changed meanwhile). */
   change(name: string, change: (profile: StoredProfile) => StoredProfile, expectFingerprint?: string): void;
   delete(name: string): void;
+  /** Renames a profile and the decisions remembered for it, in one write. */
+  rename(name: string, newName: string): void;
 }
 
 export function createProfileRecords(store: DocumentStore): ProfileRecords {
@@ -52,6 +54,17 @@ export function createProfileRecords(store: DocumentStore): ProfileRecords {
     },
     delete(name) {
       store.update((doc) => ({ ...doc, profiles: doc.profiles.filter((p) => p.name !== name) }));
+    },
+    rename(name, newName) {
+      store.update((doc) => {
+        if (!doc.profiles.some((p) => p.name === name)) throw new VaultError(`There is no profile named '${name}'.`);
+        if (doc.profiles.some((p) => p.name === newName)) throw nameTaken(newName);
+        return {
+          ...doc,
+          profiles: doc.profiles.map((p) => (p.name === name ? { ...p, name: newName } : p)),
+          decisions: doc.decisions.map((d) => (d.profile === name ? { ...d, profile: newName } : d)),
+        };
+      });
     },
   };
 }

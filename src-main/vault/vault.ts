@@ -105,6 +105,7 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     has: records.has,
     add: lifecycle.add,
     update: edits.update,
+    rename: edits.rename,
     verify: verifier.verify,
     verifyAll: verifier.verifyAll,
     rotate: lifecycle.rotate,

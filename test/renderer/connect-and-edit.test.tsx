@@ -2,7 +2,7 @@
 // Connect… and Edit… from a key's card; a notice's own action. window.keybridge is the app's own
 // preload API over an in-memory test double of main (fake-main.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../src-renderer/components/App';
 import type { ClientView } from '../../src-shared/ipc-contract';
@@ -64,7 +64,7 @@ describe('Connect and Edit', () => {
 
     await user.click(card.getByRole('button', { name: 'Edit…' }));
     const edit = within(await screen.findByRole('dialog', { name: 'Edit mcp-claude' }));
-    expect(document.activeElement).toBe(edit.getByLabelText('MCP endpoint'));
+    expect(document.activeElement).toBe(edit.getByLabelText('Name'));
     await user.clear(edit.getByLabelText('MCP endpoint'));
     await user.type(edit.getByLabelText('MCP endpoint'), 'http://example.com/mcp');
     expect(edit.getByRole('alert').textContent).toBe('The MCP URL must use https (http only for localhost).');
@@ -74,6 +74,26 @@ describe('Connect and Edit', () => {
     await user.type(edit.getByLabelText('Note'), 'work account');
     await user.click(edit.getByRole('button', { name: 'Save' }));
     expect(main.callsTo('profiles:update')).toEqual([[{ name: 'mcp-claude', endpoint: 'https://eu.mcp.uptimeobserver.com/mcp', auth: 'bearer', note: 'work account' }]]);
+    expect(main.callsTo('profiles:rename')).toEqual([]);
+  });
+
+  it('Edit… renames a key (main carries the name into the assistants), refusing a name that is not one', async () => {
+    main.answer('profiles:list', () => ok([profileView({ name: 'mcp-claude' })]));
+    main.answer('profiles:update', ([patch]) => ok(profileView({ name: 'mcp-claude', ...(patch as object) })));
+    main.answer('profiles:rename', ([input]) => ok(profileView({ name: (input as { newName: string }).newName })));
+    const user = userEvent.setup();
+    render(<App />);
+    const card = within(await screen.findByRole('article', { name: 'mcp-claude' }));
+    await user.click(card.getByRole('button', { name: 'Edit…' }));
+    const edit = within(await screen.findByRole('dialog', { name: 'Edit mcp-claude' }));
+    await user.clear(edit.getByLabelText('Name'));
+    await user.type(edit.getByLabelText('Name'), 'bad/name');
+    expect(edit.getByRole('alert').textContent).toBe('A profile name uses only letters, digits, - and _.');
+    expect((edit.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.clear(edit.getByLabelText('Name'));
+    await user.type(edit.getByLabelText('Name'), 'claude-work');
+    await user.click(edit.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(main.callsTo('profiles:rename')).toEqual([[{ name: 'mcp-claude', newName: 'claude-work' }]]));
   });
 
   it("a notice offers its own action besides Dismiss (main does it)", async () => {

@@ -419,6 +419,9 @@ describe('every remaining channel, from the window', () => {
       return ok(channel, args);
     };
     await call('profiles:update', [{ name: 'mcp-claude', note: 'boot test' }]);
+    // A rename and back: the entries and decisions follow the name both ways.
+    expect(await call('profiles:rename', [{ name: 'mcp-claude', newName: 'mcp-claude-2' }])).toMatchObject({ name: 'mcp-claude-2' });
+    await call('profiles:rename', [{ name: 'mcp-claude-2', newName: 'mcp-claude' }]);
     await call('profiles:verify', ['mcp-claude']);
     await call('profiles:verify-all', []);
     await call('profiles:rotate', [{ name: 'mcp-claude', key: { source: 'typed', key: KEY_2 } }]);

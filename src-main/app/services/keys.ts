@@ -20,6 +20,27 @@ export function keysService(ctx: AppContext): Pick<AppCore, 'profiles' | 'clipbo
         return view;
       },
       update: (input) => vault.update(input),
+      rename: async ({ name, newName }) => {
+        const view = await vault.rename(name, newName);
+        if (newName === name) return view;
+        activity.record('info', newName, `Renamed '${name}' to '${newName}'.`);
+        // The assistants' entries follow the name: the new one first, then the old one goes.
+        const failed: string[] = [];
+        for (const client of await ctx.clients.list()) {
+          if (![...client.connected, ...client.changed].some((entry) => entry.profile === name)) continue;
+          try {
+            await ctx.clients.install(client.ref, newName);
+            await ctx.clients.uninstall(client.ref, name);
+          } catch (error) {
+            failed.push(`${client.label} (${error instanceof Error ? error.message : String(error)})`);
+          }
+        }
+        ctx.announceClients();
+        if (failed.length > 0) {
+          throw new UserError(`Renamed to '${newName}', but these assistants still name '${name}': ${failed.join('; ')}. Connect them to '${newName}' again.`);
+        }
+        return view;
+      },
       verify: async (name) => {
         const result = await vault.verify(name);
         activity.record(result.ok ? 'info' : 'error', name, result.ok ? `'${name}' verified: ${result.serverName} ${result.serverVersion}.` : result.message);
