@@ -248,8 +248,9 @@ describe('session setup (what a resumed session replays)', () => {
     expect(s.clientName).toBe('Claude');
     expect(s.resumeState()).toEqual({ initialize: init('Claude'), initialized: false, logLevel: null, subscriptions: [] });
     note(s, { jsonrpc: '2.0', method: 'notifications/initialized' });
-    note(s, { jsonrpc: '2.0', method: 'logging/setLevel', params: { level: 'debug' } });
     note(s, { jsonrpc: '2.0', id: 4, method: 'logging/setLevel', params: { level: 'info' } });
+    // Without an id it is no request: it does not replace the one the server answered.
+    note(s, { jsonrpc: '2.0', method: 'logging/setLevel', params: { level: 'debug' } });
     note(s, { jsonrpc: '2.0', id: 5, method: 'resources/subscribe', params: { uri: 'a://1' } });
     note(s, { jsonrpc: '2.0', id: 6, method: 'resources/subscribe', params: { uri: 'a://2' } });
     note(s, { jsonrpc: '2.0', id: 7, method: 'resources/subscribe', params: { uri: 3 } });
