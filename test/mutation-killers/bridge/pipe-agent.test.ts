@@ -214,6 +214,15 @@ describe('when the agent cannot serve', () => {
     expect(b.logs.some((l) => l.includes('not forwarded (notifications/initialized)'))).toBe(true);
   });
 
+  it("the assistant's response to a server request is not answered: it is a response; the bridge logs that it was lost", async () => {
+    const b = bridge();
+    b.send({ jsonrpc: '2.0', id: 'srv-1', result: {} });
+    b.send(req(31));
+    await until(() => b.answer(31) !== undefined, 'the request answered');
+    expect(b.lines().map((l) => l.id)).toEqual([31]);
+    expect(b.logs.some((l) => l.includes('not forwarded (a response): KeyBridge is not running'))).toBe(true);
+  });
+
   it('refused: held requests get the refusal; the next message tries again and is served', async () => {
     await startAgent('refuse', 'ready');
     const b = bridge();
