@@ -1,5 +1,6 @@
 // Checks on a key as a person pastes it, with messages a person understands. Pure string
 // work: hashing (the fingerprint) happens in main.
+import { KEY_PREFIXES } from './key-prefixes';
 import { VENDORS, type VendorId } from './vendors';
 
 export type KeyCheck = { ok: true; key: string } | { ok: false; message: string };
@@ -11,13 +12,8 @@ const JWT = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** Strips what people paste around a key: whitespace, quotes, a `Bearer ` or `X-API-Key:` prefix. */
 export function normalizeKey(raw: string): string {
   let key = raw.trim();
-  for (let i = 0; i < 3; i++) {
-    const before = key;
-    const quoted = QUOTES.exec(key);
-    if (quoted) key = (quoted[2] ?? '').trim();
-    key = key.replace(PASTED_PREFIX, '').trim();
-    if (key === before) break;
-  }
+  // Up to three layers (e.g. "Bearer '<key>'"); once nothing is left to strip, a layer changes nothing.
+  for (let i = 0; i < 3; i++) key = key.replace(QUOTES, '$2').trim().replace(PASTED_PREFIX, '').trim();
   return key;
 }
 
@@ -28,8 +24,8 @@ export function isJwt(key: string): boolean {
 /** The vendor whose prefix the key carries, if any. */
 export function detectVendor(key: string): Exclude<VendorId, 'custom'> | null {
   const k = normalizeKey(key);
-  if (k.startsWith(VENDORS.uptimemonitoring.keyPrefix ?? '')) return 'uptimemonitoring';
-  if (k.startsWith(VENDORS.uptimeobserver.keyPrefix ?? '')) return 'uptimeobserver';
+  if (k.startsWith(KEY_PREFIXES.uptimemonitoring)) return 'uptimemonitoring';
+  if (k.startsWith(KEY_PREFIXES.uptimeobserver)) return 'uptimeobserver';
   return null;
 }
 
@@ -47,7 +43,8 @@ export function checkKey(raw: string, vendor: VendorId, customPrefix?: string | 
   const expected = vendor === 'custom' ? customPrefix || null : VENDORS[vendor].keyPrefix;
   if (expected && !key.startsWith(expected)) {
     const looksLike = detectVendor(key);
-    const hint = looksLike && looksLike !== vendor ? ` It looks like a ${VENDORS[looksLike].label} key.` : '';
+    // Never the vendor asked for: a key of its own would have started with `expected`.
+    const hint = looksLike ? ` It looks like a ${VENDORS[looksLike].label} key.` : '';
     return { ok: false, message: `${VENDORS[vendor].label} keys start with ${expected}.${hint}` };
   }
   if (key.length < (expected?.length ?? 0) + 8) return { ok: false, message: 'That key is too short; copy the whole key.' };

@@ -49,9 +49,7 @@ function prepare(known: Iterable<string>): Prepared {
 
 function redactPrepared(text: string, { secrets, forms, tails }: Prepared): string {
   let out = text;
-  for (const form of forms) {
-    if (out.includes(form)) out = out.split(form).join(REDACTED);
-  }
+  for (const form of forms) out = out.split(form).join(REDACTED);
   for (const secret of secrets) out = redactCut(out, secret, tails);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
@@ -89,12 +87,12 @@ function walk(value: unknown, redactText: Redactor): unknown {
   return value;
 }
 
-/** How a key may appear in a message: as is, JSON-escaped (once, twice, with `\/`), URL-encoded. */
+/** How a key may appear in a message: as is, JSON-escaped (once, twice, with `\/`), URL-encoded
+ * (the same text more than once where escaping changes nothing; prepare() keeps one of each). */
 function writtenForms(secret: string): string[] {
   const json = (s: string) => JSON.stringify(s).slice(1, -1);
   const once = json(secret);
-  const forms = [secret, once, json(once), once.replace(/\//g, '\\/'), encodeURIComponent(secret)];
-  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+  return [secret, once, json(once), once.replace(/\//g, '\\/'), encodeURIComponent(secret)];
 }
 
 /**
@@ -111,8 +109,8 @@ function redactCut(text: string, secret: string, tails: ReadonlySet<string>): st
     const mark = CUT_MARKS.find((m) => out.startsWith(m, at));
     if (mark && tails.has(out.slice(at + mark.length, at + mark.length + 4))) continue;
     // The earliest start, so the longest piece: out[from, at) equal to the key's beginning.
-    for (let from = Math.max(0, at - secret.length + 1); from <= at - MIN_PIECE_LENGTH; from++) {
-      if (out[from] === secret[0] && secret.startsWith(out.slice(from, at))) {
+    for (let from = Math.max(0, at - secret.length); from <= at - MIN_PIECE_LENGTH; from++) {
+      if (secret.startsWith(out.slice(from, at))) {
         out = `${out.slice(0, from)}${REDACTED}${out.slice(at)}`;
         break;
       }
@@ -120,9 +118,8 @@ function redactCut(text: string, secret: string, tails: ReadonlySet<string>): st
   }
   for (const at of cutPositions(out, 'starts')) {
     // The latest end, so the longest piece: out[at, to) equal to the key's ending.
-    const last = secret[secret.length - 1];
-    for (let to = Math.min(out.length, at + secret.length - 1); to >= at + MIN_PIECE_LENGTH; to--) {
-      if (out[to - 1] === last && secret.endsWith(out.slice(at, to))) {
+    for (let to = Math.min(out.length, at + secret.length); to >= at + MIN_PIECE_LENGTH; to--) {
+      if (secret.endsWith(out.slice(at, to))) {
         out = `${out.slice(0, at)}${REDACTED}${out.slice(to)}`;
         break;
       }

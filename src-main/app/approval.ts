@@ -49,6 +49,20 @@ export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided
   /** "Allow once" covers that assistant process (its bridge may reconnect), by verified pid. */
   const allowedOnce = new Set<string>();
   const pending = new Map<string, Promise<ApprovalAnswer>>();
+  /** Shows the prompt (and tells onAsk first). */
+  const prompt = (request: AccessRequest): Promise<ApprovalAnswer> => {
+    onAsk(request);
+    return ask(request);
+  };
+  /** Concurrent requests from the same verified assistant for a profile share one prompt. */
+  const sharedPrompt = (key: string, request: AccessRequest): Promise<ApprovalAnswer> => {
+    let answer = pending.get(key);
+    if (!answer) {
+      answer = prompt(request).finally(() => pending.delete(key));
+      pending.set(key, answer);
+    }
+    return answer;
+  };
   return async (request) => {
     const { client, profile } = request;
     if (!enabled()) {
@@ -62,8 +76,6 @@ export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided
         onDecided(request, remembered === 'allow', 'remembered');
         return remembered === 'allow';
       }
-    }
-    if (exe) {
       // Connected in KeyBridge for this key: the assistant's first verified connection is the one.
       const pre = decisions.list().find((d) => d.client === preApprovalKey(client.name) && d.profile === profile && d.decision === 'allow');
       if (pre && !(now() - Date.parse(pre.at) > PRE_APPROVAL_TTL_MS)) {
@@ -75,16 +87,8 @@ export function createApprovalPolicy({ decisions, enabled, ask, onAsk, onDecided
     }
     const onceKey = exe && client.pid !== null ? JSON.stringify([exe, client.pid, profile]) : null;
     if (onceKey && allowedOnce.has(onceKey)) return true;
-    // Concurrent requests from the same verified assistant share one prompt; unverified ones never do.
-    const askKey = exe ? JSON.stringify([exe, profile]) : null;
-    let answer = askKey ? pending.get(askKey) : undefined;
-    if (!answer) {
-      onAsk(request);
-      const asked = ask(request);
-      answer = askKey ? asked.finally(() => pending.delete(askKey)) : asked;
-      if (askKey) pending.set(askKey, answer);
-    }
-    let chosen = await answer;
+    // Unverified requests never share a prompt: nothing tells two of them are the same app.
+    let chosen = await (exe ? sharedPrompt(JSON.stringify([exe, profile]), request) : prompt(request));
     if (!exe && chosen === 'always') chosen = 'allow-once';
     if (exe && chosen === 'always') decisions.remember(exe, profile, 'allow');
     if (exe && chosen === 'deny') decisions.remember(exe, profile, 'deny');

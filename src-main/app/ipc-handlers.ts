@@ -99,11 +99,8 @@ export function subscribeCoreEvents(
   };
 }
 
+/** The first issue (where, what) and how many more: a ZodError from a failed parse has one at least. */
 function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${where}${issue.message}${more}`;
+  const [first, ...more] = error.issues.map((issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+  return more.length > 0 ? `${first} (and ${more.length} more)` : `${first}`;
 }
-
