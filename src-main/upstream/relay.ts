@@ -40,25 +40,19 @@ export interface RelayOptions {
   write: (line: string) => void;
 }
 
-type Request = Extract<JSONRPCMessage, { method: string; id: RequestId }>;
-
 export class Relay {
   /** The assistant's requests awaiting an answer: id → method. */
   private readonly outstanding = new Map<RequestId, string>();
   /** Server→client requests awaiting the assistant's answer (replays of these are dropped). */
   private readonly serverRequests = new Set<RequestId>();
-  /** Requests that asked for progress: progress token → request id and whether progress was written. */
-  private readonly progress = new Map<unknown, { id: RequestId; sent: boolean }>();
+  /** Requests that asked for progress: progress token → whether progress was written for it. */
+  private readonly progress = new Map<unknown, boolean>();
   private readonly progressTokenOf = new Map<RequestId, unknown>();
   /** Set when the key was removed or paused: every request is answered with this. */
   private revokedMessage: string | null = null;
   private readonly drained = new Set<() => void>();
 
   constructor(private readonly o: RelayOptions) {}
-
-  get outstandingCount(): number {
-    return this.outstanding.size;
-  }
 
   fromClient(message: JSONRPCMessage): void {
     if ('method' in message) {
@@ -67,7 +61,7 @@ export class Relay {
         this.o.status.request();
         const token = (message.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken;
         if (token !== undefined) {
-          this.progress.set(token, { id: message.id, sent: false });
+          this.progress.set(token, false);
           this.progressTokenOf.set(message.id, token);
         }
       } else if (message.method === 'notifications/cancelled') {
@@ -78,11 +72,11 @@ export class Relay {
           this.settle();
         }
       }
-    } else if ('id' in message && message.id !== undefined) {
+    } else if (message.id !== undefined) {
       this.serverRequests.delete(message.id);
     }
     if (this.revokedMessage !== null) {
-      if ('method' in message && 'id' in message) this.answerError(message, NO_CREDENTIALS, this.revokedMessage, { profile: this.o.profile });
+      if ('method' in message && 'id' in message) this.answerError(message.id, message.method, NO_CREDENTIALS, this.revokedMessage, { profile: this.o.profile });
       return;
     }
     void this.o.session.send(message).then((outcome) => {
@@ -98,14 +92,14 @@ export class Relay {
       } else if (message.method === 'notifications/progress') {
         // Progress for no outstanding request (cancelled or answered): the assistant's SDK would
         // report an unknown token.
-        const entry = this.progress.get((message.params as { progressToken?: unknown } | undefined)?.progressToken);
-        if (!entry) return this.o.log.debug('dropped progress for no outstanding request');
-        entry.sent = true;
+        const token = (message.params as { progressToken?: unknown } | undefined)?.progressToken;
+        if (!this.progress.has(token)) return this.o.log.debug('dropped progress for no outstanding request');
+        this.progress.set(token, true);
       }
       this.write(JSON.stringify(message));
       return;
     }
-    if (!('id' in message) || message.id === undefined) return this.o.log.debug('dropped a response without id');
+    if (message.id === undefined) return this.o.log.debug('dropped a response without id');
     const method = this.outstanding.get(message.id);
     if (method === undefined) return this.drop('a response to no outstanding request', message.id);
     this.outstanding.delete(message.id);
@@ -114,7 +108,7 @@ export class Relay {
       if (typeof version === 'string') this.o.session.setProtocolVersion(version);
     }
     this.o.status.ok();
-    const hadProgress = this.progressTokenOf.size > 0 && this.progressDone(message.id);
+    const hadProgress = this.progressDone(message.id);
     this.write(responseLine(message.id, 'error' in message ? { error: message.error } : { result: message.result }), hadProgress);
     this.settle();
   }
@@ -149,7 +143,7 @@ export class Relay {
   /** Answers every outstanding request with an error (the session is ending). */
   failAll(code: number, text: string): void {
     for (const [id, method] of [...this.outstanding]) {
-      this.answerError({ jsonrpc: '2.0', id, method }, code, text, { profile: this.o.profile });
+      this.answerError(id, method, code, text, { profile: this.o.profile });
     }
   }
 
@@ -161,7 +155,7 @@ export class Relay {
 
   private write(line: string, ownRead = false): void {
     let out = line;
-    for (const key of this.o.keys()) if (out.includes(key)) out = out.split(key).join(REDACTED);
+    for (const key of this.o.keys()) out = out.replaceAll(key, REDACTED);
     // JSON whitespace longer than one read: whatever came before ends in an earlier read.
     if (ownRead) out = `{${(padding ??= ' '.repeat(READ_CHUNK))}${out.slice(1)}`;
     this.o.write(`${out}\n`);
@@ -169,10 +163,10 @@ export class Relay {
 
   /** Forgets a request's progress token; returns whether progress was written for it. */
   private progressDone(id: RequestId): boolean {
+    // No token (a request that asked for no progress) is never a key of `progress`.
     const token = this.progressTokenOf.get(id);
-    if (token === undefined) return false;
     this.progressTokenOf.delete(id);
-    const sent = this.progress.get(token)?.sent ?? false;
+    const sent = this.progress.get(token) ?? false;
     this.progress.delete(token);
     return sent;
   }
@@ -184,23 +178,23 @@ export class Relay {
   private failed(message: JSONRPCMessage, error: unknown): void {
     if (error instanceof NoCredentialsError) {
       this.o.status.failure(null, error.message);
-      if ('method' in message && 'id' in message) this.answerError(message, NO_CREDENTIALS, error.message, { profile: this.o.profile });
+      if ('method' in message && 'id' in message) this.answerError(message.id, message.method, NO_CREDENTIALS, error.message, { profile: this.o.profile });
       return;
     }
     const info = upstreamFailureInfo(error);
     const text = describeFailure(this.o.profile, this.o.endpoint(), info);
     this.o.status.failure(info.status, info.detail || text);
-    if ('method' in message && 'id' in message) this.answerError(message, UPSTREAM_ERROR, text, { profile: this.o.profile, status: info.status });
+    if ('method' in message && 'id' in message) this.answerError(message.id, message.method, UPSTREAM_ERROR, text, { profile: this.o.profile, status: info.status });
     else this.o.log.warn(text);
   }
 
-  private answerError(request: Request, code: number, text: string, data: Record<string, unknown>): void {
+  private answerError(id: RequestId, method: string, code: number, text: string, data: Record<string, unknown>): void {
     // Only if still outstanding: a cancelled request gets no answer.
-    if (!this.outstanding.delete(request.id)) return;
-    this.progressDone(request.id);
-    this.o.log.warn(`${request.method} failed: ${text}`);
-    const { error } = errorResponse(request.id, code, text, data);
-    this.write(responseLine(request.id, { error }));
+    if (!this.outstanding.delete(id)) return;
+    this.progressDone(id);
+    this.o.log.warn(`${method} failed: ${text}`);
+    const { error } = errorResponse(id, code, text, data);
+    this.write(responseLine(id, { error }));
     this.settle();
   }
 }
