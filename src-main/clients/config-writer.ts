@@ -14,12 +14,14 @@ export interface WriteOutcome {
   backupPath: string | null;
 }
 
+/** Takes back what beforeWrite did, when the write then failed. */
+export type UndoBeforeWrite = () => Promise<void>;
+
 export interface WriteHooks extends WriteOptions {
   /** Runs after every check and the backup, right before the write. If it throws, nothing is
-   * written and the new backup is removed. */
-  beforeWrite?: () => Promise<void>;
-  /** Runs when the write failed after beforeWrite succeeded: undo what beforeWrite did. */
-  afterWriteFailed?: (error: unknown) => Promise<void>;
+   * written and the new backup is removed. It may answer how to take back what it did: that
+   * runs if the write then fails. */
+  beforeWrite?: () => Promise<UndoBeforeWrite | undefined>;
 }
 
 /**
@@ -41,14 +43,15 @@ export function updateFile(file: string, change: (text: string) => string | null
         throw new ConfigWriteError(file, `its backup could not be made (${reasonOf(error)})`);
       }
       // A backup of a write that did not happen goes again (if its folder still lets it).
-      const dropBackup = () => (backupPath ? rm(backupPath, { force: true }).catch(() => undefined) : Promise.resolve());
+      const dropBackup = () => (backupPath ? rm(backupPath).catch(() => undefined) : Promise.resolve());
       // Someone (the assistant itself) wrote meanwhile: start again from what is there now.
       if ((await readText(file)) !== before && attempt < 3) {
         await dropBackup();
         continue;
       }
+      let undo: UndoBeforeWrite | undefined;
       try {
-        await hooks.beforeWrite?.();
+        undo = await hooks.beforeWrite?.();
       } catch (error) {
         await dropBackup();
         throw error;
@@ -57,7 +60,7 @@ export function updateFile(file: string, change: (text: string) => string | null
         await mkdir(path.dirname(target.path), { recursive: true });
         await writeFileAtomic(target.path, after, { mode: target.mode ?? 0o600, encoding: 'utf8' });
       } catch (error) {
-        await hooks.afterWriteFailed?.(error);
+        await undo?.();
         await dropBackup();
         throw new ConfigWriteError(file, `writing it failed (${reasonOf(error)})`);
       }

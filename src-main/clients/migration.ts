@@ -54,40 +54,50 @@ export async function migrate(
   const choice = migrateOptionsSchema.parse(options);
   if (choice.action !== 'keep-local' && !choice.profile) throw new UserError('Name the profile the key goes to.');
   const request = { target, configPath, id, choice, vault, entryOptions };
-  // The plan for the text last read: the write retries on a file that changed meanwhile.
+  // The plan for the text last read (the write retries on a file that changed meanwhile), and
+  // the profile it adds right before the write.
   let plan = null as MigrationPlan | null;
-  let added = false;
-  let undoFailure: unknown = null;
+  let pending: AddProfileInput | null = null;
+  /** A profile added for a write that then failed, and why it could not be taken back. */
+  let notTakenBack = null as { name: string; error: unknown } | null;
 
   let outcome;
   try {
-    outcome = await updateFile(configPath, (text) => (plan = planMigration(text, request)).text, {
-      privateBackupDir: target.backupDir,
-      beforeWrite: async () => {
-        if (!plan?.pending) return;
-        await vault.addProfile(plan.pending);
-        added = true;
+    outcome = await updateFile(
+      configPath,
+      (text) => {
+        plan = planMigration(text, request);
+        pending = plan.pending;
+        return plan.text;
       },
-      afterWriteFailed: async () => {
-        if (!added || !plan?.pending) return;
-        try {
-          await vault.removeProfile(plan.pending.name);
-          added = false;
-        } catch (error) {
-          undoFailure = error;
-        }
+      {
+        privateBackupDir: target.backupDir,
+        beforeWrite: async () => {
+          if (!pending) return undefined;
+          const { name } = pending;
+          await vault.addProfile(pending);
+          // Taken back if the write then fails: the key stays in the file, so the vault must not keep it.
+          return async () => {
+            try {
+              await vault.removeProfile(name);
+            } catch (error) {
+              notTakenBack = { name, error };
+            }
+          };
+        },
       },
-    });
+    );
   } catch (error) {
     if (!(error instanceof ConfigWriteError)) throw error;
-    const name = plan?.pending?.name;
-    if (undoFailure && name) {
-      const why = undoFailure instanceof Error ? undoFailure.message : String(undoFailure);
-      throw new MigrationError(`KeyBridge did not change ${configPath}: ${error.reason}. It could not take back the profile '${name}' it had just added (${why}); remove it on the Keys screen, then try again.`);
+    if (notTakenBack) {
+      const { name, error: why } = notTakenBack;
+      const reason = why instanceof Error ? why.message : String(why);
+      throw new MigrationError(`KeyBridge did not change ${configPath}: ${error.reason}. It could not take back the profile '${name}' it had just added (${reason}); remove it on the Keys screen, then try again.`);
     }
     const kept = choice.action === 'move' ? ' The key is still in the file, and KeyBridge did not keep it. Fix that and try again.' : ' Fix that and try again.';
     throw new MigrationError(`${error.message}${kept}`);
   }
+  // Stryker disable next-line ConditionalExpression: updateFile resolves only after it ran the change, which sets plan; the check narrows the type
   if (!plan) throw new FindingGoneError(configPath);
   return finishMigration(target, configPath, choice, plan, outcome.backupPath);
 }
