@@ -13,7 +13,8 @@ const JWT = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export function normalizeKey(raw: string): string {
   let key = raw.trim();
   // Up to three layers (e.g. "Bearer '<key>'"); once nothing is left to strip, a layer changes nothing.
-  for (let i = 0; i < 3; i++) key = key.replace(QUOTES, '$2').trim().replace(PASTED_PREFIX, '').trim();
+  // PASTED_PREFIX takes the whitespace after the prefix with it.
+  for (let i = 0; i < 3; i++) key = key.replace(QUOTES, '$2').trim().replace(PASTED_PREFIX, '');
   return key;
 }
 
