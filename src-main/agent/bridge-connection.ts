@@ -64,15 +64,17 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   let helloSeen = false;
   let closed = false;
 
+  // Before a session only one refusal frame is ever written (then end): a queue grows only
+  // with a session's messages.
   const write = (text: string) => {
-    if (closed || socket.destroyed || socket.writableEnded) return;
+    if (socket.destroyed || socket.writableEnded) return;
     socket.write(text);
-    if (socket.writableLength > limits.maxBufferedBytes) {
-      deps.activity({ level: 'warning', profile: session?.profile ?? null, message: `Disconnected an assistant that stopped reading (${session ? clientLabel(session.client) : 'before hello'}).` });
+    if (session && socket.writableLength > limits.maxBufferedBytes) {
+      deps.activity({ level: 'warning', profile: session.profile, message: `Disconnected an assistant that stopped reading (${clientLabel(session.client)}).` });
       socket.destroy();
     }
   };
-  let lingerTimer: NodeJS.Timeout | null = null;
+  let lingerTimer: NodeJS.Timeout | undefined;
   const fail = (code: AgentErrorCode, message: string) => {
     write(encodeFrame({ type: 'error', code, message } satisfies AgentToBridgeFrame));
     socket.end();
@@ -119,7 +121,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     session = openBridgeSession({ source, pool, log, sessions, now, activity, id, profile, client, credentials: lookup.credentials, write, testConnection: byToken });
     if (frame.resume) session.resume(frame.resume);
     write(encodeFrame({ type: 'ready', v: PROTOCOL_VERSION, profile }));
-    splitter = messageSplitter();
+    splitter = messageSplitter(session);
   };
 
   const onHelloLine = (line: string) => {
@@ -145,8 +147,8 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     });
   };
 
-  const onMessageLine = (line: string) => {
-    if (line.trim() === '' || !session) return;
+  const onMessageLine = (open: BridgeSession, line: string) => {
+    if (line.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -155,15 +157,15 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
       return;
     }
     for (const item of Array.isArray(value) ? value : [value]) {
-      if (JSONRPCMessageSchema.safeParse(item).success) session.fromClient(item as JSONRPCMessage);
+      if (JSONRPCMessageSchema.safeParse(item).success) open.fromClient(item as JSONRPCMessage);
       else write(`${JSON.stringify(errorResponse(replyId(item), INVALID_REQUEST, 'Invalid JSON-RPC message'))}\n`);
     }
   };
 
-  const messageSplitter = (): LineSplitter =>
+  const messageSplitter = (open: BridgeSession): LineSplitter =>
     createLineSplitter({
       maxLength: MAX_MESSAGE_CHARS,
-      onLine: onMessageLine,
+      onLine: (line) => onMessageLine(open, line),
       onOverflow: () => write(`${JSON.stringify(errorResponse(null, PARSE_ERROR, `Parse error: message longer than ${MAX_MESSAGE_CHARS} characters`))}\n`),
     });
   let splitter: LineSplitter = createLineSplitter({
@@ -186,7 +188,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   socket.on('close', () => {
     closed = true;
     clearTimeout(helloTimer);
-    if (lingerTimer) clearTimeout(lingerTimer);
+    clearTimeout(lingerTimer);
     splitter.end();
     void session?.close();
     deps.onClose();

@@ -57,7 +57,8 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
   const { profile, client } = deps;
   let current: UpstreamCredentials | null = deps.credentials;
   let unavailable = '';
-  const keys = [deps.credentials.key];
+  /** Every key this session has used: redacted from whatever the vendor sends back. */
+  const keys = new Set([deps.credentials.key]);
   const guard = new StreamGuard();
   const fetch = createAuthFetch({ credentials: () => current, pool: deps.pool, guard, noCredentialsMessage: () => unavailable });
 
@@ -107,7 +108,7 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
     guard,
     log: deps.log,
     endpoint: () => current?.endpoint ?? deps.credentials.endpoint,
-    keys: () => keys,
+    keys: () => [...keys],
     write: deps.write,
     status: {
       request: () => {
@@ -139,8 +140,7 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
         return;
       }
       current = lookup.credentials;
-      unavailable = '';
-      if (!keys.includes(current.key)) keys.push(current.key);
+      keys.add(current.key);
       r.restore();
     },
     revoke(message) {

@@ -65,7 +65,7 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
   if (process.platform !== 'linux') return unverified('the OS did not say which process connected (only checked on Linux)');
   // Read the inode now, synchronously: once we await, the socket may close and its fd number
   // be reused by another file.
-  const fd = socket.destroyed ? null : socketFd(socket);
+  const fd = socketFd(socket);
   const ourInode = fd === null ? null : socketInode(readlinkOrNull(`/proc/self/fd/${fd}`));
   if (ourInode === null) return unverified('the connection closed before it could be checked');
 
@@ -89,7 +89,7 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
   const peerLink = `socket:[${peerInode}]`;
   const holders = new Map<number, number>(); // pid → one fd on which it holds the peer socket
   for (const { pid, fd: peerFd } of other.users) {
-    if (!holders.has(pid) && (await readlinkOrNullAsync(`/proc/${pid}/fd/${peerFd}`)) === peerLink) holders.set(pid, peerFd);
+    if ((await readlinkOrNullAsync(`/proc/${pid}/fd/${peerFd}`)) === peerLink) holders.set(pid, peerFd);
   }
   const [holder, ...more] = holders;
   if (holder === undefined) return unverified('the OS did not say which process connected (it may belong to another user)');
@@ -101,7 +101,8 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
   if (peer === null || (await readlinkOrNullAsync(`/proc/${pid}/fd/${peerFd}`)) !== peerLink) {
     return unverified('the process that connected has already gone');
   }
-  let parent = peer.ppid > 0 ? await readProcess(peer.ppid) : null;
+  // (ppid 0, no parent: there is no /proc/0, so readProcess answers null.)
+  let parent = await readProcess(peer.ppid);
   // A parent that exited leaves the peer reparented, and its pid free for reuse.
   if (parent !== null && parentPid(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')) !== peer.ppid) parent = null;
   return { verified: true, peer: peer.process, parent: parent?.process ?? null };
@@ -110,13 +111,13 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
 
 /**
  * The fd under a connected net.Socket. Node has no public API for it; `_handle.fd` is libuv's
- * fd, internal but present on Unix since Node's early days. Anything unexpected → null.
+ * fd, internal but present on Unix since Node's early days. No handle (never connected, or
+ * destroyed: Node drops it at once) → null; a number that is no open fd (-1) reads as no
+ * socket in /proc.
  */
 function socketFd(socket: Socket): number | null {
-  const handle: unknown = (socket as unknown as { _handle?: unknown })._handle;
-  if (typeof handle !== 'object' || handle === null || !('fd' in handle)) return null;
-  const fd = handle.fd;
-  return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : null;
+  const fd: unknown = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' ? fd : null;
 }
 
 function socketInode(link: string | null): number | null {
@@ -179,7 +180,7 @@ async function readProcess(pid: number): Promise<{ process: VerifiedProcess; ppi
 function parentPid(stat: string): number | null {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ppid = Number(fields[1]);
-  return Number.isInteger(ppid) && ppid >= 0 ? ppid : null;
+  return Number.isInteger(ppid) ? ppid : null;
 }
 
 async function readCmdline(pid: number): Promise<string[]> {
