@@ -30,14 +30,15 @@ export interface FetchPool {
 }
 
 export function createFetchPool(log: UpstreamLog): FetchPool {
-  const pools = new Map<string, Promise<NetworkFetch | null>>();
+  const pools = new Map<string, Promise<NetworkFetch>>();
   return {
     async fetchFor(network) {
       // Plain settings still go through a bounded pool: many sessions share this process.
-      const key = needsNetworkFetch(network) ? JSON.stringify(network) : '';
+      const settings: NetworkSettings = needsNetworkFetch(network) ? { ...network } : {};
+      const key = JSON.stringify(settings);
       let pool = pools.get(key);
       if (!pool) {
-        pool = createNetworkFetch(needsNetworkFetch(network) ? network : {}).catch((error: unknown) => {
+        pool = createNetworkFetch(settings).catch((error: unknown) => {
           pools.delete(key);
           throw error;
         });
@@ -47,12 +48,13 @@ export function createFetchPool(log: UpstreamLog): FetchPool {
         log.warn(String(error instanceof Error ? error.message : error));
         throw error;
       });
-      return made?.fetch ?? fetch;
+      return made.fetch;
     },
     async close() {
       const all = [...pools.values()];
       pools.clear();
-      await Promise.all(all.map(async (p) => (await p.catch(() => null))?.destroy()));
+      // A pool still being set up when its settings turn out unusable has nothing to destroy.
+      await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.destroy()));
     },
   };
 }

@@ -67,8 +67,9 @@ export async function startHandServer(): Promise<HandServer> {
   const open = new Set<ServerResponse>();
   const watchers = new Set<() => void>();
 
+  const matches = (exchange: Exchange, rpc: string | undefined) => rpc === undefined || exchange.rpc === rpc || (rpc === 'GET' && exchange.method === 'GET');
   const offer = (exchange: Exchange) => {
-    const at = waiters.findIndex((w) => w.rpc === undefined || w.rpc === exchange.rpc);
+    const at = waiters.findIndex((w) => matches(exchange, w.rpc));
     if (at >= 0) waiters.splice(at, 1)[0]!.resolve(exchange);
     else waiting.push(exchange);
   };
@@ -139,7 +140,7 @@ export async function startHandServer(): Promise<HandServer> {
     sessions,
     hold: (...rpc) => rpc.forEach((r) => held.add(r)),
     next(rpc) {
-      const at = waiting.findIndex((e) => rpc === undefined || e.rpc === rpc || (rpc === 'GET' && e.method === 'GET'));
+      const at = waiting.findIndex((e) => matches(e, rpc));
       if (at >= 0) return Promise.resolve(waiting.splice(at, 1)[0]!);
       return new Promise((resolve) => waiters.push({ rpc, resolve }));
     },
