@@ -31,6 +31,13 @@ describe('known keys', () => {
     // Cut short: the longer key's beginning is the piece, whichever key is given first.
     expect(redact(`cut ${long.slice(0, 24)}…`, [CUSTOM, long])).toBe(`cut ${REDACTED}…`);
   });
+
+  it('a cut piece of a longer key whose end begins a shorter key is redacted whole, however they are given', () => {
+    const shorter = 'ghijkl-mn-secret';
+    const longer = 'aaaaaa-ghijkl-mn-zzzz';
+    expect(redact('x aaaaaa-ghijkl… y', [shorter, longer])).toBe(`x ${REDACTED}… y`);
+    expect(redact('x aaaaaa-ghijkl… y', [longer, shorter])).toBe(`x ${REDACTED}… y`);
+  });
 });
 
 describe('written forms', () => {
