@@ -7,13 +7,16 @@ import type { Logger } from './log';
 
 const READ_SIZE = 64 * 1024;
 
+/** Why the agent will not serve: its error frame, or the bridge's own finding. */
+export type Refusal = Pick<ErrorFrame, 'code' | 'message'>;
+
 export interface AgentLinkEvents {
   /** Connected; the pipe answers with hello() when it knows what to say. */
   connected(): void;
   /** The connection could not be made (nothing listens, or refused). */
-  unreachable(code: string): void;
+  unreachable(): void;
   ready(): void;
-  refused(frame: ErrorFrame): void;
+  refused(refusal: Refusal): void;
   /** MCP bytes from the agent, after ready; true when they were written at once (the buffer
    * may be reused), false when they wait in a queue. */
   data(chunk: Buffer): boolean;
@@ -26,9 +29,9 @@ export class AgentLink {
   private isReady = false;
   /** Bytes of the handshake reply not yet ending in a newline. */
   private pending = Buffer.alloc(0);
-  private readBuffer = Buffer.allocUnsafe(READ_SIZE);
-  /** The last chunk read is still queued for stdout: the buffer must not be read into again. */
-  private held = false;
+  /** The buffer reads go into; null when the last chunk read is still queued for stdout (it must
+   * not be read into again): the next read gets a new one. */
+  private readBuffer: Buffer | null = null;
 
   constructor(
     private readonly socketPath: string,
@@ -44,8 +47,8 @@ export class AgentLink {
     return this.socket !== null;
   }
 
+  /** Only while there is no connection (not busy). */
   connect(): void {
-    if (this.socket) return;
     // One read buffer, reused while stdout takes each chunk at once: a fresh 64 KiB per read
     // would wait for the GC and grow the bridge's memory with every large result passed
     // through. A chunk stdout could not take at once stays queued there, so the next read gets
@@ -53,13 +56,12 @@ export class AgentLink {
     const socket = connect({
       path: this.socketPath,
       onread: {
-        buffer: () => {
-          if (this.held) this.readBuffer = Buffer.allocUnsafe(READ_SIZE);
-          this.held = false;
-          return this.readBuffer;
-        },
+        buffer: () => (this.readBuffer ??= Buffer.allocUnsafe(READ_SIZE)),
         callback: (size) => {
-          this.held = !this.received(this.readBuffer.subarray(0, size));
+          const chunk = this.readBuffer!.subarray(0, size);
+          if (!this.isReady) this.handshake(socket, chunk);
+          // Stryker disable next-line ConditionalExpression: a new buffer for every read would only cost memory
+          else if (!this.on.data(chunk)) this.readBuffer = null;
           return true;
         },
       },
@@ -82,42 +84,38 @@ export class AgentLink {
       this.socket = null;
       this.isReady = false;
       if (connected) this.on.closed(wasReady);
-      else this.on.unreachable('unreachable');
+      else this.on.unreachable();
     });
   }
 
-  /** Whether `chunk` was consumed before returning (else it is still queued to be written). */
-  private received(chunk: Buffer): boolean {
-    if (this.isReady) return this.on.data(chunk);
-    this.handshake(Buffer.from(chunk));
-    return true;
-  }
-
+  /** Only while busy. */
   hello(profile: string, extra: Omit<HelloFrame, 'type' | 'v' | 'profile'>): void {
-    this.socket?.write(encodeFrame({ type: 'hello', v: PROTOCOL_VERSION, profile, ...extra }));
+    this.socket!.write(encodeFrame({ type: 'hello', v: PROTOCOL_VERSION, profile, ...extra }));
   }
 
-  /** One MCP message line (without its newline). */
+  /** One MCP message line (without its newline); only while ready. */
   send(line: string): void {
-    if (this.isReady) this.socket?.write(`${line}\n`);
+    this.socket!.write(`${line}\n`);
   }
 
-  /** Half-close: the assistant is done sending; the agent answers what is outstanding, then closes. */
+  /** Half-close: the assistant is done sending; the agent answers what is outstanding, then
+   * closes. Only while ready. */
   end(): void {
-    this.socket?.end();
+    this.socket!.end();
   }
 
   close(): void {
     this.socket?.destroy();
   }
 
-  private handshake(chunk: Buffer): void {
+  /** `chunk` is copied before the read buffer is used again. */
+  private handshake(socket: Socket, chunk: Buffer): void {
     this.pending = Buffer.concat([this.pending, chunk]);
     const nl = this.pending.indexOf(0x0a);
     if (nl === -1) {
       if (this.pending.length > MAX_FRAME_BYTES) {
         this.log.warn('agent: over-long handshake frame; disconnecting');
-        this.socket?.destroy();
+        socket.destroy();
       }
       return;
     }
@@ -127,22 +125,22 @@ export class AgentLink {
     const decoded = decodeAgentFrame(line);
     if (decoded.kind !== 'frame') {
       this.log.warn(`agent: unexpected reply to hello (${decoded.kind === 'malformed' ? decoded.reason : 'unknown type'}); disconnecting`);
-      this.socket?.destroy();
+      socket.destroy();
       return;
     }
     const frame = decoded.frame;
     if (frame.type === 'error') return this.on.refused(frame);
     if (frame.v !== PROTOCOL_VERSION) {
       this.on.refused({
-        type: 'error',
         code: 'unsupported-version',
         message: `KeyBridge speaks agent protocol v${frame.v}; this bridge speaks v${PROTOCOL_VERSION}. Restart the assistant (and KeyBridge, if it was just updated).`,
       });
-      this.socket?.destroy();
+      socket.destroy();
       return;
     }
     this.isReady = true;
     this.on.ready();
-    if (rest.length > 0) this.on.data(rest);
+    // What came right behind ready (possibly nothing).
+    this.on.data(rest);
   }
 }

@@ -25,7 +25,7 @@ type Fields = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
 const has = (m: Fields, key: string) => Object.hasOwn(m, key);
-const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
 /** MCP's request ids (and progress tokens): a string or an integer. */
 const isRequestId = (id: unknown): id is JsonRpcId => typeof id === 'string' || isInt(id);
 /** The id an invalid message is answered with: its own when one can be told (JSON-RPC), else null. */
@@ -62,12 +62,10 @@ export function asJsonRpc(value: unknown): JsonRpcMessage | null {
       ? (m as JsonRpcMessage)
       : null;
   }
-  if (has(m, 'error')) {
-    const { error } = m;
-    const wellFormed = isObject(error) && isInt(error.code) && typeof error.message === 'string';
-    return wellFormed && (!has(m, 'id') || isRequestId(m.id)) && onlyKeys(m, ['jsonrpc', 'id', 'error']) ? (m as JsonRpcMessage) : null;
-  }
-  return null;
+  // An error response, or nothing (no `error` is no well-formed error).
+  const { error } = m;
+  const wellFormed = isObject(error) && isInt(error.code) && typeof error.message === 'string';
+  return wellFormed && (!has(m, 'id') || isRequestId(m.id)) && onlyKeys(m, ['jsonrpc', 'id', 'error']) ? (m as JsonRpcMessage) : null;
 }
 
 export function readAssistant(input: NodeJS.ReadableStream, handlers: InputHandlers, maxLine = MAX_STDIN_LINE): void {
@@ -95,11 +93,12 @@ export function readAssistant(input: NodeJS.ReadableStream, handlers: InputHandl
       else for (const item of value) one(item, null);
     },
   });
+  // Stryker disable next-line StringLiteral: '' selects Node's default encoding, utf8
   input.setEncoding('utf8');
   input.on('data', (chunk: string) => splitter.push(chunk));
   input.on('end', () => {
-    const rest = splitter.end();
-    if (rest.trim()) splitter.push(`${rest}\n`);
+    // Ends a last line that had no newline (a blank one is skipped like any other).
+    splitter.push('\n');
     handlers.end();
   });
 }

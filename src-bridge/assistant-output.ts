@@ -9,18 +9,17 @@ const NEWLINE = 0x0a;
 /** Enough of a line's start to read `{"jsonrpc":"2.0","id":<id>,"result":` with a long string id. */
 const HEAD_CHARS = 320;
 
-const isJsonSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x09 || byte === 0x0d;
+/** JSON whitespace within a line (a newline ends it); false past the chunk's end (undefined). */
+const isJsonSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0d;
 
 export class AssistantOutput {
   /** True while a line from the agent is only partly written. */
   private midLine = false;
-  /** The current line's first bytes (JSON whitespace after its `{` left out), until judged. */
-  private head = '';
-  private headDone = false;
-  /** The id the current line answers (read from its head), reported once the line is whole: a
+  /** The current line's first HEAD_CHARS characters (JSON whitespace after its `{` left out;
+   * `!` for a line that is not an object), read for the id it answers once the line is whole: a
    * line the agent was cut off in the middle of answers nothing, and its request is still owed
    * an answer. */
-  private answers: string | null = null;
+  private head = '';
   private readonly own: string[] = [];
 
   constructor(
@@ -33,12 +32,12 @@ export class AssistantOutput {
    * whether the stream took it at once (nothing of it is left queued). */
   fromAgent(chunk: Buffer): boolean {
     this.stream.write(chunk);
+    // Stryker disable next-line ConditionalExpression: "never taken at once" would only cost memory (a new read buffer each time)
     const taken = this.stream.writableLength === 0;
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
-      const end = nl === -1 ? chunk.length : nl;
-      if (!this.headDone) this.readHead(chunk, start, end);
+      this.readHead(chunk, start, nl === -1 ? chunk.length : nl);
       if (nl === -1) {
         this.midLine = true;
         return taken;
@@ -56,8 +55,6 @@ export class AssistantOutput {
     if (this.midLine) this.stream.write('\n');
     this.midLine = false;
     this.head = '';
-    this.headDone = false;
-    this.answers = null;
     this.flushOwn();
   }
 
@@ -71,32 +68,22 @@ export class AssistantOutput {
     for (const line of this.own.splice(0)) this.stream.write(line);
   }
 
+  /** Adds what is missing of the head from chunk[from, to) (to: the line's end or the chunk's). */
   private readHead(chunk: Buffer, from: number, to: number): void {
     let at = from;
-    // Padding after the opening brace (the agent's progress padding) is skipped, not kept.
-    if (this.head === '{') while (at < to && isJsonSpace(chunk[at]!)) at++;
-    if (this.head === '' && at < to) {
+    if (this.head === '') {
       this.head = chunk[at] === 0x7b ? '{' : '!';
       at++;
-      if (this.head === '{') while (at < to && isJsonSpace(chunk[at]!)) at++;
     }
-    if (this.head === '!') return void (this.headDone = true);
-    const take = Math.min(to, at + (HEAD_CHARS - this.head.length));
-    if (take > at) this.head += chunk.toString('utf8', at, take);
-    if (this.head.length >= HEAD_CHARS) this.judge();
+    // Padding after the opening brace (the agent's progress padding) is skipped, not kept.
+    if (this.head === '{') while (isJsonSpace(chunk[at])) at++;
+    // Nothing (an empty range) once the head is whole.
+    this.head += chunk.toString('utf8', at, Math.min(to, at + HEAD_CHARS - this.head.length));
   }
 
   private lineEnded(): void {
-    if (!this.headDone) this.judge();
-    const id = this.answers;
+    const id = responseIdOf(this.head);
     this.head = '';
-    this.headDone = false;
-    this.answers = null;
     if (id !== null) this.onResponse(id);
-  }
-
-  private judge(): void {
-    this.headDone = true;
-    this.answers = responseIdOf(this.head);
   }
 }

@@ -62,9 +62,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   }
   const parsed = flagsSchema.safeParse(values);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const flag = issue?.path[0];
-    return { kind: 'error', message: `${flag === undefined ? '' : `--${String(flag)}: `}${issue?.message ?? 'invalid flags'}` };
+    // Each flag is checked on its own (unknown ones parseArgs refused): an issue names its flag.
+    const issue = parsed.error.issues[0]!;
+    return { kind: 'error', message: `--${String(issue.path[0])}: ${issue.message}` };
   }
   const flags = parsed.data;
   if (flags.help) return { kind: 'help' };

@@ -1,9 +1,9 @@
 // The bridge's whole job: the assistant's MCP messages to the agent and back, with every request
 // answered exactly once — by the server through the agent, or by the bridge when the agent is
 // not there (not running, refused, restarting). The bridge holds no key and speaks no HTTP.
-import { APPROVAL_TOKEN_ENV, type ErrorFrame } from '../src-shared/agent-protocol';
+import { APPROVAL_TOKEN_ENV } from '../src-shared/agent-protocol';
 import { NO_CREDENTIALS, errorResponse, type JsonRpcId } from '../src-shared/jsonrpc-errors';
-import { AgentLink } from './agent-link';
+import { AgentLink, type Refusal } from './agent-link';
 import type { AssistantOutput } from './assistant-output';
 import type { JsonRpcMessage } from './assistant-input';
 import { canLaunchApp, launchApp } from './launch-app';
@@ -42,18 +42,18 @@ export class Pipe {
   private readonly outstanding = new Map<string, string>();
   /** Messages waiting for the agent to be ready. */
   private held: Held[] = [];
-  private heldSince: NodeJS.Timeout | null = null;
+  private heldSince: NodeJS.Timeout | undefined;
+  /** Whether this connection has had its hello (reset when it closes). */
   private helloSent = false;
-  private nameTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private nameTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private retryMs: number;
   /** Why the agent cannot serve right now (the last refusal), shown to requests. */
-  private refusal: ErrorFrame | null = null;
+  private refusal: Refusal | null = null;
   private everReady = false;
   private launched = false;
-  private ending = false;
-  /** Called when the agent closed after the assistant's end (or at once if there was no agent). */
-  private done: (() => void) | null = null;
+  /** Set by end(): finishes the session when the agent has closed (or at once if there was no agent). */
+  private ending: (() => void) | null = null;
   private token: string | null;
 
   constructor(private readonly o: PipeOptions) {
@@ -71,7 +71,7 @@ export class Pipe {
   }
 
   start(): void {
-    this.connect();
+    this.link.connect();
   }
 
   /** A response from the agent went out to the assistant. */
@@ -81,35 +81,37 @@ export class Pipe {
 
   fromAssistant(message: JsonRpcMessage, line: string): void {
     this.setup.note(message);
-    if ('method' in message && message.method === 'notifications/cancelled') {
-      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === 'string' || typeof id === 'number') this.outstanding.delete(JSON.stringify(id));
-    }
+    // Only a string or integer id can name a request in flight; any other value deletes nothing.
+    if ('method' in message && message.method === 'notifications/cancelled') this.outstanding.delete(JSON.stringify(message.params?.requestId));
     if (this.link.ready) return this.forward(message, line);
     this.hold({ message, line });
     if (!this.link.busy) this.reconnectNow();
-    else if (!this.helloSent && 'method' in message && message.method === 'initialize') this.sayHello();
+    // The connection waits for the assistant's name: its initialize has it (sayHello says it once).
+    else if (this.setup.initialize !== null) this.sayHello();
   }
 
   /** The assistant closed stdin: let the agent answer what is outstanding, then end. */
   end(onDone: () => void): void {
-    this.ending = true;
-    this.failHeld('The assistant closed the connection before KeyBridge answered.');
     const finish = () => {
+      // Once: closing the link below reports its close again.
+      this.ending = () => undefined;
       clearTimeout(timer);
       this.failOutstanding('No answer before the assistant closed the connection.');
-      this.stopTimers();
+      clearTimeout(this.heldSince);
+      clearTimeout(this.nameTimer);
+      clearTimeout(this.retryTimer);
       this.link.close();
       onDone();
     };
+    this.ending = finish;
+    this.failHeld('The assistant closed the connection before KeyBridge answered.');
     const timer = setTimeout(finish, this.t.waitMs * 0.8);
-    this.done = finish;
     if (this.link.ready) this.link.end();
     else finish();
   }
 
   private forward(message: JsonRpcMessage, line: string): void {
-    if ('method' in message && 'id' in message && message.id !== undefined) this.outstanding.set(JSON.stringify(message.id), message.method);
+    if ('method' in message && message.id !== undefined) this.outstanding.set(JSON.stringify(message.id), message.method);
     this.link.send(line);
   }
 
@@ -119,16 +121,14 @@ export class Pipe {
   }
 
   private onConnected(): void {
-    // The assistant's initialize may have come first and said hello on this connection already.
-    if (this.helloSent) return;
     if (this.setup.clientName !== null || this.everReady) return this.sayHello();
     this.nameTimer = setTimeout(() => this.sayHello(), this.t.nameWaitMs);
   }
 
+  /** Only while connected: the name timer is stopped when the connection closes. */
   private sayHello(): void {
-    if (this.helloSent || !this.link.busy) return;
-    if (this.nameTimer) clearTimeout(this.nameTimer);
-    this.nameTimer = null;
+    if (this.helloSent) return;
+    clearTimeout(this.nameTimer);
     this.helloSent = true;
     const resume = this.everReady ? this.setup.resumeState() : null;
     const token = this.token;
@@ -147,19 +147,21 @@ export class Pipe {
     this.everReady = true;
     this.refusal = null;
     this.retryMs = this.t.retryFirstMs;
-    if (this.heldSince) clearTimeout(this.heldSince);
-    this.heldSince = null;
+    clearTimeout(this.heldSince);
+    this.heldSince = undefined;
     for (const { message, line } of this.held.splice(0)) this.forward(message, line);
   }
 
-  private onRefused(frame: ErrorFrame): void {
+  private onRefused(frame: Refusal): void {
     this.o.log.warn(`agent: ${frame.code}: ${frame.message}`);
     this.refusal = frame;
     this.failHeld(frame.message);
   }
 
   private onUnreachable(): void {
-    if (this.ending) return this.done?.();
+    if (this.ending) return this.ending();
+    // A hello written while connecting was never read.
+    this.helloSent = false;
     if (!this.launched && canLaunchApp(this.o.env)) {
       this.launched = launchApp(this.o.env);
       if (this.launched) this.o.log.info('agent unreachable: started the KeyBridge app; waiting for it');
@@ -171,7 +173,9 @@ export class Pipe {
 
   private onClosed(wasReady: boolean): void {
     this.o.output.agentLost();
-    if (this.ending) return this.done?.();
+    if (this.ending) return this.ending();
+    clearTimeout(this.nameTimer);
+    this.helloSent = false;
     if (wasReady) {
       this.o.log.warn('agent: connection lost; reconnecting');
       this.failOutstanding('KeyBridge restarted while this request was in flight; retry it.');
@@ -187,28 +191,15 @@ export class Pipe {
   }
 
   private reconnectNow(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.connect();
-  }
-
-  /** A new connection: it has had no hello yet. */
-  private connect(): void {
-    if (this.link.busy) return;
-    this.helloSent = false;
-    if (this.nameTimer) clearTimeout(this.nameTimer);
-    this.nameTimer = null;
+    clearTimeout(this.retryTimer);
     this.link.connect();
   }
 
+  /** After a connection attempt failed or closed: none is open and no retry is pending. */
   private scheduleRetry(): void {
-    if (this.retryTimer || this.ending) return;
     // Retry only while something waits, or to resume a session the assistant still has open.
     if (this.held.length === 0 && !this.everReady && !this.launched) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.connect();
-    }, this.retryMs);
+    this.retryTimer = setTimeout(() => this.link.connect(), this.retryMs);
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, this.t.retryMaxMs);
   }
@@ -223,10 +214,10 @@ export class Pipe {
   }
 
   private failHeld(text: string): void {
-    if (this.heldSince) clearTimeout(this.heldSince);
-    this.heldSince = null;
+    clearTimeout(this.heldSince);
+    this.heldSince = undefined;
     for (const { message } of this.held.splice(0)) {
-      if ('method' in message && 'id' in message && message.id !== undefined) this.answer(message.id, text);
+      if ('method' in message && message.id !== undefined) this.answer(message.id, text);
       else this.o.log.warn(`not forwarded (${'method' in message ? message.method : 'a response'}): ${text}`);
     }
   }
@@ -238,9 +229,5 @@ export class Pipe {
 
   private answer(id: JsonRpcId, text: string): void {
     this.o.output.write(errorResponse(id, NO_CREDENTIALS, text, { profile: this.o.profile }));
-  }
-
-  private stopTimers(): void {
-    for (const timer of [this.heldSince, this.nameTimer, this.retryTimer]) if (timer) clearTimeout(timer);
   }
 }

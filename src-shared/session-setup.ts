@@ -21,7 +21,6 @@ export class SessionSetup {
   clientName: string | null = null;
 
   note(message: MessageLike): void {
-    if (typeof message.method !== 'string') return;
     const params = message.params as Record<string, unknown> | undefined;
     switch (message.method) {
       case 'initialize': {

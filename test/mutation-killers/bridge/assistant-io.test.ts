@@ -99,6 +99,27 @@ describe('assistant output', () => {
     expect(o.answered).toEqual(['2']);
   });
 
+  it('only a line that begins with `{` is read as a response; its head ends at its newline', () => {
+    const o = output();
+    o.out.fromAgent(b('x"jsonrpc":"2.0","id":5,"result":{}}\n'));
+    // A line that is only `{`, with a response-like line (no object) behind it in the same chunk.
+    o.out.fromAgent(b('{\n"jsonrpc":"2.0","id":6,"result":{}}\n'));
+    expect(o.answered).toEqual([]);
+    o.out.fromAgent(b('{"jsonrpc":"2.0","id":7,"result":{}}\n'));
+    expect(o.answered).toEqual(['7']);
+  });
+
+  it('only padding right after the brace is skipped; the head holds at most 320 characters across chunks', () => {
+    const o = output();
+    o.out.fromAgent(b('{"jsonrpc":"2.0",'));
+    o.out.fromAgent(b('  "id":8,"result":{}}\n'));
+    expect(o.answered).toEqual([]);
+    const line = `{"jsonrpc":"2.0","id":"${'q'.repeat(350)}","result":{}}\n`;
+    o.out.fromAgent(b(line.slice(0, 100)));
+    o.out.fromAgent(b(line.slice(100)));
+    expect(o.answered).toEqual([]);
+  });
+
   it('agent lost between lines writes nothing of its own but flushes what waited', () => {
     const o = output();
     o.out.fromAgent(b('{"jsonrpc":"2.0","id":5,"result":{}}\n'));
@@ -269,6 +290,17 @@ describe('session setup (what a resumed session replays)', () => {
     expect(s.resumeState()?.initialized).toBe(false);
   });
 
+  it('before anything: not initialized; an initialize or a subscription without params is read without harm', () => {
+    const s = new SessionSetup();
+    expect(s.initialized).toBe(false);
+    expect(s.initialize).toBeNull();
+    note(s, { jsonrpc: '2.0', id: 1, method: 'resources/subscribe' });
+    note(s, { jsonrpc: '2.0', id: 2, method: 7 });
+    note(s, { jsonrpc: '2.0', id: 3, method: 'initialize' });
+    expect(s.clientName).toBeNull();
+    expect(s.resumeState()).toEqual({ initialize: { jsonrpc: '2.0', id: 3, method: 'initialize' }, initialized: false, logLevel: null, subscriptions: [] });
+  });
+
   it('keeps at most 200 characters of the name and 1000 subscriptions', () => {
     const s = new SessionSetup();
     note(s, init('n'.repeat(300)));
@@ -298,6 +330,7 @@ describe('the bridge command line', () => {
     expect(parseCli([], {})).toEqual({ kind: 'error', message: '--profile <name> is required' });
     expect(parseCli(['--profile', 'x', '--log-level', 'loud'], {})).toEqual({ kind: 'error', message: '--log-level: must be one of error, warn, info, debug' });
     expect(parseCli(['--profile', 'x', '--agent', '  '], {})).toEqual({ kind: 'error', message: '--agent: needs a socket path' });
+    expect(parseCli(['--profile', 'a b'], {})).toEqual({ kind: 'error', message: '--profile: A profile name uses only letters, digits, - and _.' });
     const unknown = parseCli(['--profile', 'x', '--what'], {});
     expect(unknown.kind).toBe('error');
     expect((unknown as { message: string }).message).toMatch(/^Unknown option '--what'/);

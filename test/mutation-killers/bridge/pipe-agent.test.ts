@@ -18,7 +18,7 @@ import { createLogger } from '../../../src-bridge/log';
 import { DEFAULT_TIMINGS, Pipe, type PipeTimings } from '../../../src-bridge/pipe';
 import { until } from '../../support/until';
 
-type Reply = 'ready' | 'ready-padded' | 'refuse' | 'old-version' | 'garbage' | 'silent' | 'ready+data' | 'huge';
+type Reply = 'ready' | 'ready-padded' | 'refuse' | 'old-version' | 'garbage' | 'unknown-type' | 'silent' | 'ready+data' | 'huge' | 'drop';
 
 interface Conn {
   socket: Socket;
@@ -72,6 +72,8 @@ async function startAgent(...r: Reply[]) {
         if (reply === 'refuse') socket.write(encodeFrame({ type: 'error', code: 'denied', message: 'The user said no.' }));
         if (reply === 'old-version') socket.write(`${JSON.stringify({ type: 'ready', v: 1, profile: 'p' })}\n`);
         if (reply === 'garbage') socket.write('this is not a frame\n');
+        if (reply === 'unknown-type') socket.write('{"type":"welcome"}\n');
+        if (reply === 'drop') socket.destroy();
         if (reply === 'ready-padded') {
           const frame = JSON.stringify({ type: 'ready', v: PROTOCOL_VERSION, profile: 'p' });
           socket.write(frame.padEnd(MAX_FRAME_BYTES, ' '));
@@ -91,13 +93,18 @@ async function stopAgent() {
   if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
 }
 
-function bridge(options: { timings?: Partial<PipeTimings>; env?: NodeJS.ProcessEnv } = {}) {
+/** `slow`: the assistant's stdout takes each chunk only on the next turn of the event loop. */
+function bridge(options: { timings?: Partial<PipeTimings>; env?: NodeJS.ProcessEnv; slow?: boolean } = {}) {
   const writes: string[] = [];
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _e, done) {
-      writes.push(chunk.toString('utf8'));
-      done();
+      const take = () => {
+        writes.push(chunk.toString('utf8'));
+        done();
+      };
+      if (options.slow) setImmediate(take);
+      else take();
     },
   });
   let pipe: Pipe | null = null;
@@ -196,7 +203,7 @@ describe('hello', () => {
 
 describe('when the agent cannot serve', () => {
   it('not running (not packaged): a request is answered at once with what to do; a notification is not', async () => {
-    const b = bridge();
+    const b = bridge({ timings: { waitMs: 60_000 } });
     b.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     b.send(req(3));
     await until(() => b.answer(3) !== undefined, 'the answer');
@@ -243,7 +250,8 @@ describe('when the agent cannot serve', () => {
 
   it('a refusal followed by more messages before the agent closes: those try again at once', async () => {
     await startAgent('refuse', 'ready');
-    const b = bridge({ timings: { nameWaitMs: 10 } });
+    // A retry timer would not reconnect within the test: the new connection is made at once.
+    const b = bridge({ timings: { nameWaitMs: 10, retryFirstMs: 60_000, retryMaxMs: 60_000 } });
     b.pipe.start();
     await until(() => conns[0]?.hello != null, 'first hello');
     await until(() => b.logs.some((l) => l.includes('agent: denied: The user said no.')), 'the refusal logged');
@@ -251,6 +259,8 @@ describe('when the agent cannot serve', () => {
     conns[0]!.socket.end();
     await until(() => conns.length === 2 && conns[1]!.lines.length === 2, 'the request on a new connection');
     expect(JSON.parse(conns[1]!.lines[1]!)).toEqual(req(5));
+    // A refused connection closing is no lost session.
+    expect(b.logs.some((l) => l.includes('connection lost'))).toBe(false);
   });
 
   it('an agent of another protocol version is refused by the bridge, with what to do', async () => {
@@ -261,6 +271,7 @@ describe('when the agent cannot serve', () => {
     expect(errorText(b.answer(0))).toBe(
       'KeyBridge speaks agent protocol v1; this bridge speaks v2. Restart the assistant (and KeyBridge, if it was just updated).',
     );
+    expect(b.logs.some((l) => l.endsWith(' warn: agent: unsupported-version: KeyBridge speaks agent protocol v1; this bridge speaks v2. Restart the assistant (and KeyBridge, if it was just updated).\n'))).toBe(true);
   });
 
   it('a reply to hello that is no frame, or a frame too long, ends the connection', async () => {
@@ -268,11 +279,19 @@ describe('when the agent cannot serve', () => {
     const b = bridge({ timings: { waitMs: 60_000 } });
     b.send(INIT);
     await until(() => b.logs.some((l) => l.includes('unexpected reply to hello')), 'the warning');
+    expect(b.logs.filter((l) => l.includes('unexpected reply to hello'))[0]).toMatch(/ warn: agent: unexpected reply to hello \(not JSON\); disconnecting\n$/);
+    await stopAgent();
+    await startAgent('unknown-type');
+    const u = bridge({ timings: { waitMs: 60_000 } });
+    u.send(INIT);
+    await until(() => u.logs.some((l) => l.includes('unexpected reply to hello')), 'the warning');
+    expect(u.logs.filter((l) => l.includes('unexpected reply to hello'))[0]).toMatch(/ warn: agent: unexpected reply to hello \(unknown type\); disconnecting\n$/);
     await stopAgent();
     await startAgent('huge');
     const c = bridge({ timings: { waitMs: 60_000 } });
     c.send(INIT);
     await until(() => c.logs.some((l) => l.includes('over-long handshake frame')), 'the warning');
+    expect(c.logs.filter((l) => l.includes('over-long'))[0]).toMatch(/ warn: agent: over-long handshake frame; disconnecting\n$/);
   });
 
   it('an agent that never answers hello: held requests are answered after the wait', async () => {
@@ -384,5 +403,241 @@ describe('the assistant ends', () => {
     b.pipe.end(() => done++);
     expect(done).toBe(1);
     expect(errorText(b.answer(0))).toBe('The assistant closed the connection before KeyBridge answered.');
+  });
+});
+
+/** Lets the close of a connection the bridge destroyed (and what it triggers) run. */
+const settle = async () => {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+};
+const cannotConnect = (logs: string[]) => logs.filter((l) => l.endsWith(` debug: agent: cannot connect to ${socketPath} (ENOENT)\n`)).length;
+
+describe('hello, once per connection', () => {
+  it('a message before the initialize does not cut the name wait short; the initialize does', async () => {
+    await startAgent('ready');
+    const b = bridge({ timings: { nameWaitMs: 60_000 } });
+    b.pipe.start();
+    await until(() => b.logs.some((l) => l.includes(`agent: connected to ${socketPath}`)), 'connected');
+    b.send(req(1, 'ping'));
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 3, 'hello, ping, initialize');
+    expect(conns[0]!.hello).toMatchObject({ client: { name: 'Cursor' } });
+    expect(conns[0]!.lines.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual([req(1, 'ping'), INIT]);
+  });
+
+  it('an initialize after hello, while the agent has not answered it yet, says no second hello', async () => {
+    await startAgent('silent');
+    const b = bridge({ timings: { nameWaitMs: 10 } });
+    b.pipe.start();
+    await until(() => conns[0]?.hello != null, 'hello without a name');
+    b.send(INIT);
+    conns[0]!.socket.write(encodeFrame({ type: 'ready', v: PROTOCOL_VERSION, profile: 'p' }));
+    await until(() => conns[0]!.lines.some((l) => l.includes('"initialize"')), 'the initialize at the agent');
+    expect(conns[0]!.lines).toHaveLength(2);
+    expect(JSON.parse(conns[0]!.lines[1]!)).toEqual(INIT);
+  });
+
+  it('a hello written while the connection failed is said again on the next one', async () => {
+    const b = bridge({ timings: { waitMs: 60_000 } });
+    b.pipe.start();
+    // Said while connecting (the initialize names the assistant); nothing listens.
+    b.send(INIT);
+    await until(() => b.answer(0) !== undefined, 'the initialize answered');
+    expect(errorText(b.answer(0))).toMatch(/^KeyBridge is not running/);
+    await startAgent('ready');
+    b.send(req(1));
+    await until(() => conns[0]?.lines.length === 2, 'hello and the request');
+    expect(conns[0]!.hello).toMatchObject({ type: 'hello', client: { name: 'Cursor' } });
+  });
+
+  it('a connection the agent drops before ready is retried; the session resumes on the next', async () => {
+    await startAgent('ready', 'drop', 'ready');
+    const b = bridge({ timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    conns[0]!.socket.destroy();
+    await until(() => conns.length === 3 && conns[2]!.hello !== null, 'a hello on the third connection');
+    expect(conns[1]!.hello).toMatchObject({ resume: { initialize: INIT } });
+    await until(() => b.logs.some((l) => l.includes("agent: session for 'p' resumed")), 'resumed');
+  });
+});
+
+describe('what is owed an answer', () => {
+  it("only notifications/cancelled cancels (numeric ids too; without params, nothing); the assistant's own responses are owed nothing", async () => {
+    await startAgent('ready');
+    const b = bridge();
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    conns[0]!.socket.write('{"jsonrpc":"2.0","id":0,"result":{}}\n');
+    b.send(req(10));
+    b.send(req(12));
+    b.send({ jsonrpc: '2.0', method: 'notifications/cancelled' });
+    b.send({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { requestId: 10 } });
+    b.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 12 } });
+    b.send({ jsonrpc: '2.0', id: 'srv-1', result: {} });
+    await until(() => conns[0]!.lines.length === 8, 'all at the agent');
+    conns[0]!.socket.destroy();
+    await until(() => b.answer(10) !== undefined && b.answer(11) !== undefined, 'the requests in flight answered');
+    expect(errorText(b.answer(10))).toBe('KeyBridge restarted while this request was in flight; retry it.');
+    expect(b.answer(12)).toBeUndefined();
+    expect(b.answer('srv-1')).toBeUndefined();
+  });
+});
+
+describe('waiting for the agent', () => {
+  it('after serving, a request waits for the agent to come back, then is served', async () => {
+    await startAgent('ready');
+    const b = bridge({ timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    await stopAgent();
+    await until(() => b.logs.some((l) => l.includes('connection lost; reconnecting')), 'the loss noticed');
+    const before = cannotConnect(b.logs);
+    b.send(req(12));
+    await until(() => cannotConnect(b.logs) > before, 'a failed attempt');
+    await startAgent('ready');
+    await until(() => conns[1]?.lines.some((l) => l.includes('"id":12')) ?? false, 'the request at the agent');
+    expect(b.answer(12)).toBeUndefined();
+  });
+
+  it('retries every retryMaxMs at most while the agent is away, never faster than that', async () => {
+    await startAgent('ready');
+    const b = bridge({ timings: { waitMs: 400, retryFirstMs: 40, retryMaxMs: 40 } });
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    await stopAgent();
+    await until(() => b.logs.some((l) => l.includes('connection lost; reconnecting')), 'the loss noticed');
+    const before = cannotConnect(b.logs);
+    b.send(req(12));
+    await until(() => b.answer(12) !== undefined, 'the request answered after the wait');
+    // One attempt at once, then one each 40 ms within the 400 ms wait: at most 11; a backoff
+    // that grew past the maximum would make 3, one that shrank hundreds.
+    const attempts = cannotConnect(b.logs) - before;
+    expect(attempts).toBeGreaterThanOrEqual(5);
+    expect(attempts).toBeLessThanOrEqual(12);
+  });
+
+  it('not packaged and never served, with nothing waiting: no retry; the next message connects', async () => {
+    const b = bridge();
+    b.pipe.start();
+    await until(() => cannotConnect(b.logs) === 1, 'the first attempt');
+    await startAgent('ready');
+    // What is tested is a retry that is NOT scheduled: a bounded wait past the retry timer (20 ms).
+    await new Promise((r) => setTimeout(r, 80));
+    expect(conns).toHaveLength(0);
+    expect(cannotConnect(b.logs)).toBe(1);
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+  });
+
+  it('after a refusal, a request while the agent is gone is told the refusal', async () => {
+    await startAgent('refuse');
+    const b = bridge({ timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    await until(() => b.answer(0) !== undefined, 'the refusal');
+    await stopAgent();
+    b.send(req(13));
+    await until(() => b.answer(13) !== undefined, 'the answer');
+    expect(errorText(b.answer(13))).toBe('The user said no.');
+  });
+});
+
+describe('packaged, starting the app', () => {
+  it('while the app starts, held messages wait for it', async () => {
+    const app = join(dir, 'fake-app.sh');
+    await writeFile(app, '#!/bin/sh\n', { mode: 0o755 });
+    const b = bridge({ env: { ELECTRON_RUN_AS_NODE: '1', APPIMAGE: app, PATH: process.env.PATH }, timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    await until(() => b.logs.some((l) => l.includes('started the KeyBridge app')), 'the app started');
+    await startAgent('ready');
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    expect(b.answer(0)).toBeUndefined();
+  });
+
+  it('an app that cannot be started is not waited for', async () => {
+    const b = bridge({ env: { ELECTRON_RUN_AS_NODE: '1', APPIMAGE: '/no\0such', PATH: process.env.PATH }, timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    await until(() => b.answer(0) !== undefined, 'the answer');
+    expect(errorText(b.answer(0))).toMatch(/^KeyBridge is not running/);
+    expect(b.logs.some((l) => l.includes('started the KeyBridge app'))).toBe(false);
+  });
+});
+
+describe('the assistant ends, more', () => {
+  it('an agent that does not close: the bridge finishes within 0.8 of the wait, closes, and does not reconnect', async () => {
+    await startAgent('ready');
+    const b = bridge({ timings: { waitMs: 250 } });
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    await until(() => b.logs.some((l) => l.includes("agent: ready for 'p'")), 'ready');
+    let waited = false;
+    const wait = setTimeout(() => (waited = true), 250);
+    let done = 0;
+    let doneBeforeTheWait = false;
+    b.pipe.end(() => {
+      done++;
+      doneBeforeTheWait = !waited;
+    });
+    await until(() => done > 0, 'done');
+    await settle();
+    clearTimeout(wait);
+    expect(done).toBe(1);
+    expect(doneBeforeTheWait).toBe(true);
+    expect(errorText(b.answer(0))).toBe('No answer before the assistant closed the connection.');
+    expect(b.logs.some((l) => l.includes('connection lost'))).toBe(false);
+  });
+
+  it('with no connection at all, it ends at once', () => {
+    const b = bridge();
+    let done = 0;
+    b.pipe.end(() => done++);
+    expect(done).toBe(1);
+  });
+
+  it('packaged, ending while connecting: the app is not started, and it ends once', async () => {
+    const app = join(dir, 'fake-app.sh');
+    await writeFile(app, '#!/bin/sh\n', { mode: 0o755 });
+    const b = bridge({ env: { ELECTRON_RUN_AS_NODE: '1', APPIMAGE: app, PATH: process.env.PATH }, timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    let done = 0;
+    b.pipe.end(() => done++);
+    expect(done).toBe(1);
+    await settle();
+    expect(b.logs.some((l) => l.includes('started the KeyBridge app'))).toBe(false);
+    expect(done).toBe(1);
+  });
+});
+
+describe('the connection, at the byte level', () => {
+  it('an agent that resets the connection after ready: the bridge warns with the error code and reconnects', async () => {
+    // Never read from (pauseOnConnect): closing it with the bridge's bytes unread resets the connection.
+    const sockets: Socket[] = [];
+    server = createServer({ pauseOnConnect: true }, (socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.write(encodeFrame({ type: 'ready', v: PROTOCOL_VERSION, profile: 'p' }));
+    });
+    await new Promise<void>((resolve) => server!.listen(socketPath, resolve));
+    const b = bridge({ timings: { retryFirstMs: 60_000, retryMaxMs: 60_000 } });
+    b.send(INIT);
+    await until(() => b.logs.some((l) => l.includes("agent: ready for 'p'")), 'ready');
+    sockets[0]!.destroy();
+    await until(() => b.logs.some((l) => l.includes('connection lost; reconnecting')), 'the loss noticed');
+    expect(b.logs.filter((l) => l.includes('agent: connection error'))).toEqual([expect.stringMatching(/ warn: agent: connection error \(ECONNRESET\)\n$/)]);
+    expect(b.logs.some((l) => l.includes('cannot connect'))).toBe(false);
+  });
+
+  it('a result larger than the read buffer reaches a slow assistant whole, while reads go on', async () => {
+    await startAgent('ready');
+    const b = bridge({ slow: true });
+    b.send(INIT);
+    await until(() => conns[0]?.lines.length === 2, 'initialize at the agent');
+    // Distinct bytes in every 64 KiB: a read buffer reused while stdout still queues it would show.
+    let text = '';
+    for (let i = 0; text.length < 1024 * 1024; i++) text += `${i.toString(36)}-`;
+    const line = `{"jsonrpc":"2.0","id":0,"result":{"text":"${text}"}}\n`;
+    conns[0]!.socket.write(line);
+    await until(() => b.answer(0) !== undefined, 'the result', 10_000);
+    expect(b.writes.join('')).toBe(line);
   });
 });
