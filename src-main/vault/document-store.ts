@@ -48,8 +48,10 @@ export function openDocumentStore(backend: StoreBackend, clock: Clock): OpenedDo
       throw storeWriteError(error, backend.path);
     }
   };
+  // A document that needs no write was read from the file (a missing file opens as an empty,
+  // unversioned store, which is migrated and written): tighten that file.
   if (needsWrite) write(document);
-  else if (existsSync(backend.path)) chmodSync(backend.path, STORE_FILE_MODE);
+  else chmodSync(backend.path, STORE_FILE_MODE);
 
   return {
     movedAside,

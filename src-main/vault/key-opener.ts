@@ -6,7 +6,6 @@ import type { VaultParts } from './parts';
 import { KeychainBusyError } from './ports';
 import { KeyUnreadableError, openKey, sealKey } from './sealed-key';
 import type { SealedKey, StoredProfile } from './stored-schema';
-import { VaultError } from './vault-error';
 
 export interface KeyOpener {
   /** The plain key, or null (and the profile marked needs-reentry) when it no longer decrypts. */
@@ -42,8 +41,9 @@ export function createKeyOpener({ cipher, records, views, memory, problems }: Ke
     const sealed = await sealKey(cipher, key, profile.keyPrefix);
     try {
       records.change(profile.name, (p) => ({ ...p, key: sealed }), profile.key.fingerprint);
-    } catch (error) {
-      if (!(error instanceof VaultError)) throw error;
+    } catch {
+      // Removed or rotated meanwhile, or the store cannot be written now (records.change throws
+      // only VaultErrors): the key opened all the same, and is sealed anew the next time.
     }
   };
 

@@ -1,9 +1,10 @@
 // The vault's document on disk (src-main/vault/document-store.ts): owner-only whether or not the
 // vault writes when it opens. Issue 15: a store left 0644 by an older setup or another tool,
 // already in the current format, was not tightened when the vault only read it.
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDocumentStore, STORE_FILE_MODE } from '../../../src-main/vault/document-store';
+import type { StoreBackend } from '../../../src-main/vault/ports';
 import { confBackend, createManualClock, makeTempDir } from '../../main/vault/helpers';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -40,5 +41,45 @@ describe('the document store keeps its file owner-only', () => {
     const next = opened.store.update((doc) => ({ ...doc, decisions: [] }));
     expect(mode(backend.path)).toBe(0o600);
     expect(opened.store.read()).toBe(next);
+  });
+});
+
+describe('a store that cannot be used is moved aside, named for when', () => {
+  const CORRUPT = '.corrupt-2026-11-23T10-00-00-000Z';
+
+  it('a file that is not JSON: kept byte for byte under a name with the time, the vault starts clean', () => {
+    const backend = confBackend(temp.dir);
+    writeFileSync(backend.path, '{"version": 1, "profi');
+    const opened = openDocumentStore(backend, createManualClock());
+    expect(opened.movedAside).toEqual({ to: `${backend.path}${CORRUPT}`, reason: 'it is not valid JSON' });
+    expect(readFileSync(`${backend.path}${CORRUPT}`, 'utf8')).toBe('{"version": 1, "profi');
+    expect(opened.store.read().profiles).toEqual([]);
+    expect(JSON.parse(readFileSync(backend.path, 'utf8'))).toMatchObject({ version: 1, profiles: [] });
+    expect(mode(backend.path)).toBe(0o600);
+  });
+
+  it('a folder where the file should be: it could not be read (EISDIR), moved aside all the same', () => {
+    const backend = confBackend(temp.dir);
+    mkdirSync(backend.path);
+    const opened = openDocumentStore(backend, createManualClock());
+    expect(opened.movedAside).toEqual({ to: `${backend.path}${CORRUPT}`, reason: 'it could not be read (EISDIR)' });
+    expect(statSync(`${backend.path}${CORRUPT}`).isDirectory()).toBe(true);
+    expect(statSync(backend.path).isFile()).toBe(true);
+  });
+
+  it('a store that fails to open with no file there: nothing to move, said as it was thrown', () => {
+    const real = confBackend(temp.dir);
+    let opens = 0;
+    // The first open fails before any file exists (a store that throws a bare value).
+    const backend: StoreBackend = {
+      path: real.path,
+      open: () => {
+        if (opens++ === 0) throw 'the store is locked by another process';
+        return real.open();
+      },
+    };
+    const opened = openDocumentStore(backend, createManualClock());
+    expect(opened.movedAside).toEqual({ to: `${real.path}${CORRUPT}`, reason: 'the store is locked by another process' });
+    expect(readdirSync(temp.dir)).toEqual(['keybridge-vault.json']);
   });
 });
