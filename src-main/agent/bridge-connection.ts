@@ -62,12 +62,14 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   const { id, credentials, limits } = deps;
   let session: BridgeSession | null = null;
   let helloSeen = false;
-  let closed = false;
+  /** Refused or closed: no further line is read, no hello still being answered goes on. */
+  let finished = false;
 
-  // Before a session only one refusal frame is ever written (then end): a queue grows only
-  // with a session's messages.
+  // Nothing is written once the connection is refused (one frame, then end) or after the
+  // session finished (then end): no write comes after end. A write on a destroyed socket is a
+  // no-op. Before a session only that one refusal frame is written: a queue grows only with a
+  // session's messages.
   const write = (text: string) => {
-    if (socket.destroyed || socket.writableEnded) return;
     socket.write(text);
     if (session && socket.writableLength > limits.maxBufferedBytes) {
       deps.activity({ level: 'warning', profile: session.profile, message: `Disconnected an assistant that stopped reading (${clientLabel(session.client)}).` });
@@ -76,11 +78,13 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   };
   let lingerTimer: NodeJS.Timeout | undefined;
   const fail = (code: AgentErrorCode, message: string) => {
+    if (finished) return;
+    finished = true;
     write(encodeFrame({ type: 'error', code, message } satisfies AgentToBridgeFrame));
     socket.end();
     // A bridge closes its side when it reads the refusal; a peer that does not would hold a
     // connection (of maxConnections) for good.
-    lingerTimer ??= setTimeout(() => socket.destroy(), REFUSED_LINGER_MS);
+    lingerTimer = setTimeout(() => socket.destroy(), REFUSED_LINGER_MS);
   };
 
   // Asked at once, not at hello: the OS's answer (an `ss` run, ~10 ms) is ready while the
@@ -93,13 +97,13 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   const hello = async (frame: HelloFrame) => {
     const { profile } = frame;
     const identity = await identified;
-    if (closed) return;
+    if (finished) return;
     const client: BridgeClient = describeClient(identity, frame.client?.name ?? null);
     const byToken = frame.token !== undefined && deps.spendToken(frame.token, profile);
     // The client is judged before the profile is looked up: an unknown profile and one this
     // client may not use answer alike (no listing of profile names by trial).
     const decision = byToken ? 'allow' : await deps.policy({ client, profile }).catch(() => 'deny' as const);
-    if (closed) return;
+    if (finished) return;
     if (decision !== 'allow') {
       fail('denied', `KeyBridge did not allow ${client.name} to use the key '${profile}'. Open KeyBridge to allow it.`);
       deps.activity({ level: 'warning', profile: null, message: `Refused ${clientLabel(client)} the key '${profile}'.` });
@@ -111,7 +115,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
       return;
     }
     const lookup = await credentials.credentialsFor(profile, { record: !byToken });
-    if (closed) return;
+    if (finished) return;
     if (!lookup.ok) {
       fail(lookup.code, lookup.message);
       deps.activity({ level: 'warning', profile, message: `${clientLabel(client)} could not use '${profile}': ${lookup.message}` });
@@ -124,12 +128,13 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     splitter = messageSplitter(session);
   };
 
+  // Lines after a refusal (in the same chunk, or sent before the peer read it) are not read:
+  // a refused connection never gets its hello answered after all.
   const onHelloLine = (line: string) => {
-    if (line.trim() === '') return;
+    if (finished || line.trim() === '') return;
     if (helloSeen) return fail('bad-request', 'Send one hello, then wait for ready.');
     const version = helloVersion(line);
     if (version !== null && version !== PROTOCOL_VERSION) {
-      helloSeen = true;
       return fail(
         'unsupported-version',
         version < PROTOCOL_VERSION
@@ -186,10 +191,9 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
   // A reset or EPIPE ends only this connection; 'close' follows.
   socket.on('error', () => undefined);
   socket.on('close', () => {
-    closed = true;
+    finished = true;
     clearTimeout(helloTimer);
     clearTimeout(lingerTimer);
-    splitter.end();
     void session?.close();
     deps.onClose();
   });

@@ -203,6 +203,37 @@ describe('refusals tell the user who, which key and what to do', () => {
   });
 });
 
+describe('a refused connection is done', () => {
+  it('a hello after a refusal, in the same write, is not read: no prompt, no key looked up', async () => {
+    const asked: AccessRequest[] = [];
+    await begin({
+      policy: async (request) => {
+        asked.push(request);
+        return 'allow';
+      },
+    });
+    const hello = JSON.stringify({ type: 'hello', v: 2, profile: 'p', bridge: { version: '1' } });
+    for (const refused of ['not json', '{"type":"telemetry"}', JSON.stringify({ type: 'hello', v: 1, profile: 'p', bridge: { version: '1' } })]) {
+      const b = await bridge();
+      b.write(`${refused}\n${hello}\n`);
+      expect(await b.frame()).toMatchObject({ type: 'error' });
+      await b.closed;
+      expect(b.received.trimEnd().split('\n')).toHaveLength(1);
+    }
+    // And a frame too long, then a hello.
+    const long = await bridge();
+    long.write(`${'y'.repeat(70 * 1024)}\n${hello}\n`);
+    expect(await long.frame()).toMatchObject({ code: 'bad-request', message: 'Frame too long (over 65536 bytes).' });
+    await long.closed;
+    await until(() => running().connectionCount() === 0, 'the connections closed');
+    // A later, good connection is answered: the refused ones' hellos would have come first.
+    const good = await bridge();
+    expect(await good.handshake('p')).toMatchObject({ type: 'ready' });
+    expect(asked).toHaveLength(1);
+    expect(lookups).toHaveLength(1);
+  });
+});
+
 describe('the record of a key\'s use', () => {
   it('an assistant\'s hello records the use; Test connection\'s one-time token does not', async () => {
     await begin({ policy: async () => 'deny' });
