@@ -26,6 +26,8 @@ export interface UpstreamSessionOptions {
   log: UpstreamLog;
   /** Every message from the server, in arrival order, as soon as it arrives. */
   onMessage: (message: JSONRPCMessage) => void;
+  /** How long a request of the session's own (re-initializing) may go unanswered; 30 s. */
+  internalTimeoutMs?: number;
 }
 
 type Response = Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown });
@@ -36,7 +38,8 @@ export class UpstreamSession {
   private transportEndpoint: string | null = null;
   /** What the assistant set up, for setting up a new session the same way. */
   private readonly assistant = new SessionSetup();
-  private protocolVersion: string | null = null;
+  /** '' until the assistant's initialize is answered: the transport sends no version header for ''. */
+  private protocolVersion = '';
   private reinitializing: Promise<void> | null = null;
   private readonly internal = new Map<RequestId, (response: Response) => void>();
   private internalSeq = 0;
@@ -94,7 +97,8 @@ export class UpstreamSession {
     this.transport = null;
     if (!transport) return;
     try {
-      if (transport.sessionId) await transport.terminateSession();
+      // Sends nothing when the server gave no session.
+      await transport.terminateSession();
     } catch (error) {
       this.options.log.debug(`upstream: DELETE failed (${String(error)})`);
     }
@@ -110,7 +114,7 @@ export class UpstreamSession {
     const wanted = this.options.endpoint();
     if (wanted && this.transportEndpoint !== wanted) {
       // The profile's endpoint changed: a new session there.
-      if (!isInitialize && this.assistant.initialize && transport.sessionId) await this.reinitialize(transport);
+      if (!isInitialize && transport.sessionId) await this.reinitialize(transport);
       else {
         this.transport = null;
         await this.retire(transport);
@@ -160,7 +164,7 @@ export class UpstreamSession {
     const transport = new StreamableHTTPClientTransport(new URL(endpoint ?? 'http://127.0.0.1/'), { fetch: this.options.fetch });
     transport.onmessage = (message) => this.fromServer(message);
     transport.onerror = (error) => this.options.log.debug(`upstream: ${error.message}`);
-    if (this.protocolVersion) transport.setProtocolVersion(this.protocolVersion);
+    transport.setProtocolVersion(this.protocolVersion);
     // start() only arms the transport's AbortController; it cannot fail or wait.
     void transport.start();
     this.transport = transport;
@@ -169,15 +173,13 @@ export class UpstreamSession {
   }
 
   private fromServer(message: JSONRPCMessage): void {
-    if (!('method' in message) && 'id' in message && message.id !== undefined) {
+    if (!('method' in message) && message.id !== undefined) {
       this.options.guard.finish(message.id);
-      if (this.internal.size > 0) {
-        const waiter = this.internal.get(message.id);
-        if (waiter) {
-          this.internal.delete(message.id);
-          waiter(message as Response);
-          return;
-        }
+      const waiter = this.internal.get(message.id);
+      if (waiter) {
+        this.internal.delete(message.id);
+        waiter(message as Response);
+        return;
       }
     }
     this.options.onMessage(message);
@@ -220,11 +222,12 @@ export class UpstreamSession {
 
   private internalRequest(transport: StreamableHTTPClientTransport, request: JSONRPCRequest): Promise<Response> {
     const id = `keybridge-internal-${++this.internalSeq}`;
+    const timeoutMs = this.options.internalTimeoutMs ?? INTERNAL_TIMEOUT_MS;
     return new Promise<Response>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.internal.delete(id);
-        reject(new StreamableHTTPError(undefined, `no answer to ${request.method} within ${INTERNAL_TIMEOUT_MS / 1000} s`));
-      }, INTERNAL_TIMEOUT_MS);
+        reject(new StreamableHTTPError(undefined, `no answer to ${request.method} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
       this.internal.set(id, (response) => {
         clearTimeout(timer);
         resolve(response);

@@ -27,7 +27,8 @@ export interface Exchange {
   readonly rpc: string;
   /** The first message's id. */
   readonly id: string | number | undefined;
-  json(body: unknown, status?: number): void;
+  /** A JSON answer; the request's session id goes back unless `headers` say otherwise. */
+  json(body: unknown, status?: number, headers?: Record<string, string>): void;
   /** 202 Accepted. */
   accept(): void;
   /** An SSE stream with these events (each with an event id), ended unless `open`. */
@@ -37,6 +38,8 @@ export interface Exchange {
   end(): void;
   /** An HTTP error with a plain-text body. */
   fail(status: number, text: string): void;
+  /** Answers as the server does with what it does not hold (a new session for initialize). */
+  pass(): void;
   /** Whether the client went away before an answer. */
   readonly aborted: Promise<void>;
 }
@@ -44,8 +47,12 @@ export interface Exchange {
 export interface HandServer {
   readonly url: string;
   readonly exchanges: Exchange[];
-  /** Requests of these JSON-RPC methods (or 'GET') are left for the test to answer. */
+  /** Requests of these JSON-RPC methods (or 'GET', 'DELETE') are left for the test to answer. */
   hold(...rpc: string[]): void;
+  /** Only the next one of this JSON-RPC method (or 'GET', 'DELETE') is left for the test. */
+  holdOnce(rpc: string): void;
+  /** The protocol version initialize is answered with: the client's (undefined), this, or none (null). */
+  answerVersion: string | null | undefined;
   /** The next exchange held for the test (of this rpc, if given), once it arrives. */
   next(rpc?: string): Promise<Exchange>;
   /** The first exchange (held or not) matching, once it arrived. */
@@ -61,13 +68,17 @@ export async function startHandServer(): Promise<HandServer> {
   const exchanges: Exchange[] = [];
   const sessions: string[] = [];
   const live = new Set<string>();
-  const held = new Set<string>();
+  /** How many more of each to hold. */
+  const held = new Map<string, number>();
+  const version: { answer: string | null | undefined } = { answer: undefined };
   const waiting: Exchange[] = [];
   const waiters: { rpc: string | undefined; resolve: (e: Exchange) => void }[] = [];
   const open = new Set<ServerResponse>();
   const watchers = new Set<() => void>();
 
-  const matches = (exchange: Exchange, rpc: string | undefined) => rpc === undefined || exchange.rpc === rpc || (rpc === 'GET' && exchange.method === 'GET');
+  /** What `hold` and `next` name an exchange by: its JSON-RPC method, or GET / DELETE. */
+  const nameOf = (exchange: Exchange) => (exchange.method === 'POST' ? exchange.rpc : exchange.method);
+  const matches = (exchange: Exchange, rpc: string | undefined) => rpc === undefined || nameOf(exchange) === rpc;
   const offer = (exchange: Exchange) => {
     const at = waiters.findIndex((w) => matches(exchange, w.rpc));
     if (at >= 0) waiters.splice(at, 1)[0]!.resolve(exchange);
@@ -94,8 +105,8 @@ export async function startHandServer(): Promise<HandServer> {
         messages,
         rpc: first === undefined ? '' : (first.method ?? 'response'),
         id: first?.id,
-        json(answer, status = 200) {
-          res.writeHead(status, { 'content-type': 'application/json', ...(sessionId ? { 'mcp-session-id': sessionId } : {}) });
+        json(answer, status = 200, headers = {}) {
+          res.writeHead(status, { 'content-type': 'application/json', ...(sessionId ? { 'mcp-session-id': sessionId } : {}), ...headers });
           res.end(JSON.stringify(answer));
         },
         accept: () => void res.writeHead(202).end(),
@@ -108,28 +119,34 @@ export async function startHandServer(): Promise<HandServer> {
         event: (message) => void res.write(`id: e${++eventId}\ndata: ${JSON.stringify(message)}\n\n`),
         end: () => void res.end(),
         fail: (status, text) => void res.writeHead(status, { 'content-type': 'text/plain' }).end(text),
+        pass() {
+          if (req.method === 'DELETE') {
+            if (sessionId) live.delete(sessionId);
+            return void res.writeHead(200).end();
+          }
+          if (exchange.rpc === 'initialize') {
+            const id = `hand-${sessions.length + 1}`;
+            sessions.push(id);
+            live.add(id);
+            const asked = (first!.params as { protocolVersion?: string } | undefined)?.protocolVersion;
+            const answered = version.answer === undefined ? asked : version.answer;
+            const result = { ...(answered === null ? {} : { protocolVersion: answered }), capabilities: {}, serverInfo: { name: 'hand', version: '1' } };
+            return exchange.json({ jsonrpc: '2.0', id: first!.id, result }, 200, { 'mcp-session-id': id });
+          }
+          if (!sessionId || !live.has(sessionId)) return exchange.json({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' } }, 404);
+          if (req.method === 'GET') return exchange.fail(405, 'no stream');
+          const answers = messages.filter((m) => m.method !== undefined && m.id !== undefined).map((m) => ({ jsonrpc: '2.0', id: m.id, result: {} }));
+          if (answers.length === 0) return exchange.accept();
+          exchange.json(answers.length === 1 ? answers[0] : answers);
+        },
         aborted: new Promise<void>((resolve) => res.on('close', () => !res.writableFinished && resolve())),
       };
       exchanges.push(exchange);
       for (const watcher of [...watchers]) watcher();
-      if (held.has(req.method === 'GET' ? 'GET' : exchange.rpc)) return offer(exchange);
-      if (req.method === 'DELETE') {
-        if (sessionId) live.delete(sessionId);
-        return void res.writeHead(200).end();
-      }
-      if (exchange.rpc === 'initialize') {
-        const id = `hand-${sessions.length + 1}`;
-        sessions.push(id);
-        live.add(id);
-        const version = (first!.params as { protocolVersion?: string } | undefined)?.protocolVersion ?? '2025-06-18';
-        res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': id });
-        return void res.end(JSON.stringify({ jsonrpc: '2.0', id: first!.id, result: { protocolVersion: version, capabilities: {}, serverInfo: { name: 'hand', version: '1' } } }));
-      }
-      if (!sessionId || !live.has(sessionId)) return exchange.json({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' } }, 404);
-      if (req.method === 'GET') return exchange.fail(405, 'no stream');
-      const answers = messages.filter((m) => m.method !== undefined && m.id !== undefined).map((m) => ({ jsonrpc: '2.0', id: m.id, result: {} }));
-      if (answers.length === 0) return exchange.accept();
-      exchange.json(answers.length === 1 ? answers[0] : answers);
+      const holds = held.get(nameOf(exchange)) ?? 0;
+      if (holds === 0) return exchange.pass();
+      held.set(nameOf(exchange), holds - 1);
+      offer(exchange);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -138,7 +155,14 @@ export async function startHandServer(): Promise<HandServer> {
     url: `http://127.0.0.1:${port}/mcp`,
     exchanges,
     sessions,
-    hold: (...rpc) => rpc.forEach((r) => held.add(r)),
+    hold: (...rpc) => rpc.forEach((r) => held.set(r, Infinity)),
+    holdOnce: (rpc) => void held.set(rpc, (held.get(rpc) ?? 0) + 1),
+    get answerVersion() {
+      return version.answer;
+    },
+    set answerVersion(value) {
+      version.answer = value;
+    },
     next(rpc) {
       const at = waiting.findIndex((e) => matches(e, rpc));
       if (at >= 0) return Promise.resolve(waiting.splice(at, 1)[0]!);
@@ -199,7 +223,7 @@ export interface Rig {
 export const RIG_KEY = 'uo_test_upstream_rig_0000000001';
 export const NO_KEY_MESSAGE = "The key for 'p' was removed in KeyBridge.";
 
-export function startRig(server: HandServer, options: { debugEnabled?: boolean } = {}): Rig {
+export function startRig(server: HandServer, options: { debugEnabled?: boolean; internalTimeoutMs?: number } = {}): Rig {
   const logs: Recorded = { warn: [], info: [], debug: [] };
   const statuses: StatusEvent[] = [];
   const written: string[] = [];
@@ -220,7 +244,14 @@ export function startRig(server: HandServer, options: { debugEnabled?: boolean }
     keys: [RIG_KEY],
   };
   const fetch = createAuthFetch({ credentials: () => state.credentials, pool, guard, noCredentialsMessage: () => NO_KEY_MESSAGE });
-  const session = new UpstreamSession({ endpoint: () => state.credentials?.endpoint ?? null, fetch, guard, log, onMessage: (m) => relay.fromServer(m) });
+  const session = new UpstreamSession({
+    endpoint: () => state.credentials?.endpoint ?? null,
+    fetch,
+    guard,
+    log,
+    onMessage: (m) => relay.fromServer(m),
+    internalTimeoutMs: options.internalTimeoutMs ?? 10_000,
+  });
   const relay: Relay = new Relay({
     profile: 'p',
     session,
@@ -283,11 +314,12 @@ export function startRig(server: HandServer, options: { debugEnabled?: boolean }
 export const INITIALIZE = { jsonrpc: '2.0' as const, id: 'init-1', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'assistant', version: '1' } } };
 export const INITIALIZED = { jsonrpc: '2.0' as const, method: 'notifications/initialized' };
 
-/** initialize answered, initialized on its way: a session in its steady state. */
-export async function initialize(rig: Rig): Promise<void> {
+/** initialize answered, initialized heard by the server: a session in its steady state. */
+export async function initialize(rig: Rig, server: HandServer): Promise<void> {
   rig.send(INITIALIZE);
   await rig.answer('init-1');
   rig.send(INITIALIZED);
+  await server.arrived((e) => e.rpc === 'notifications/initialized');
 }
 
 /** Lets pending promise callbacks and I/O callbacks run once. */

@@ -29,7 +29,7 @@ const rawLineOf = (id: number | string) => rig.written.find((raw) => (JSON.parse
 describe('server requests', () => {
   it('a replayed server request reaches the assistant once; once answered, its id may come again; answers are not requests', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(1));
     const stream = await server.next('tools/call');
     const ask = { jsonrpc: '2.0', id: 's-1', method: 'roots/list' };
@@ -54,7 +54,7 @@ describe('server requests', () => {
     await rig.close();
     rig = startRig(server, { debugEnabled: false });
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(1));
     const stream = await server.next('tools/call');
     const ask = { jsonrpc: '2.0', id: 's-2', method: 'roots/list' };
@@ -68,7 +68,7 @@ describe('server requests', () => {
 describe('progress', () => {
   it('progress for the request is passed on and its result starts a new read; progress for no request is dropped', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(2, { _meta: { progressToken: 'tok' } }));
     const withProgress = await server.next('tools/call');
     const mine = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'tok', progress: 1 } };
@@ -96,7 +96,7 @@ describe('progress', () => {
 
   it('a request that asked for progress but got none is answered without padding', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(4, { _meta: { progressToken: 'quiet' } }));
     (await server.next('tools/call')).json(result(4));
     await rig.answer(4);
@@ -107,7 +107,7 @@ describe('progress', () => {
 describe('cancellation', () => {
   it('a cancelled request gets no answer, neither the late result nor an error, and drain stops waiting for it', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(5));
     rig.send(call(6));
     const five = await server.next('tools/call');
@@ -136,7 +136,7 @@ describe('cancellation', () => {
 
   it("the result of a cancelled request is dropped, and drain resolves at the cancellation", async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(7));
     const seven = await server.next('tools/call');
     let drained = false;
@@ -153,7 +153,7 @@ describe('cancellation', () => {
 describe('drain', () => {
   it('waits for every outstanding request, not just one', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(8));
     rig.send(call(9));
     const eight = await server.next('tools/call');
@@ -172,7 +172,7 @@ describe('drain', () => {
 
   it('answers what is still outstanding when time is up, naming the endpoint and profile', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(10));
     await server.next('tools/call');
     await rig.relay.drain(1);
@@ -188,7 +188,7 @@ describe('drain', () => {
 describe('a revoked key', () => {
   it('answers outstanding and later requests with the reason, sends nothing upstream until restored', async () => {
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(11));
     const held = await server.next('tools/call');
     const reason = "The key for 'p' is paused in KeyBridge.";
@@ -213,7 +213,7 @@ describe('a revoked key', () => {
 
 describe('failures', () => {
   it('no credentials: the request is answered with the reason and code, a notification only marks the session failing', async () => {
-    await initialize(rig);
+    await initialize(rig, server);
     rig.credentials = null;
     rig.send({ jsonrpc: '2.0', id: 14, method: 'tools/list' });
     expect(await rig.answer(14)).toEqual({ jsonrpc: '2.0', id: 14, error: { code: NO_CREDENTIALS, message: NO_KEY_MESSAGE, data: { profile: 'p' } } });
@@ -228,7 +228,7 @@ describe('failures', () => {
 
   it("the server's error status: the request gets an error naming it, a failed notification is logged", async () => {
     server.hold('tools/call', 'notifications/roots/list_changed');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(15));
     (await server.next('tools/call')).fail(503, 'overloaded');
     const answer = (await rig.answer(15)) as { error: { code: number; message: string; data: unknown } };
@@ -291,7 +291,7 @@ describe('responses', () => {
     const old = 'uo_test_upstream_rig_old_000002';
     rig.keys = [old, RIG_KEY];
     server.hold('tools/call');
-    await initialize(rig);
+    await initialize(rig, server);
     rig.send(call(19));
     (await server.next('tools/call')).json(result(19, { text: `${old} then ${RIG_KEY} and ${RIG_KEY}` }));
     expect(await rig.answer(19)).toEqual(result(19, { text: `${REDACTED} then ${REDACTED} and ${REDACTED}` }));
