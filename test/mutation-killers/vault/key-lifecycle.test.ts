@@ -98,6 +98,18 @@ describe('adding with verify: the refusal says why, for adding', () => {
   });
 });
 
+describe('adding a name that is taken', () => {
+  it('is refused first: before the key is checked or the vendor asked', async () => {
+    const v = await vendor('uptimeobserver', [UO_KEY]);
+    const { vault } = await open();
+    await vault.add(uo(v.url));
+    const asked = v.requests.length;
+    await expect(vault.add(uo(v.url, 'not-a-key'), { verify: true })).rejects.toThrow("A profile named 'uo' already exists.");
+    await expect(vault.add(uo(v.url, UO_KEY2), { verify: true })).rejects.toThrow("A profile named 'uo' already exists.");
+    expect(v.requests.length).toBe(asked);
+  });
+});
+
 describe('rotate', () => {
   it('the key already in use is refused by name', async () => {
     const { vault } = await open();
