@@ -72,37 +72,36 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
     errors: 0,
     lastError: null,
   };
-  let viewTimer: NodeJS.Timeout | null = null;
+  let viewTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const publish = () => {
-    if (viewTimer) clearTimeout(viewTimer);
-    viewTimer = null;
+    clearTimeout(viewTimer);
+    viewTimer = undefined;
     if (!closed && !deps.testConnection) deps.sessions.set(view);
   };
   const publishSoon = () => {
     viewTimer ??= setTimeout(publish, VIEW_INTERVAL_MS);
   };
-  const setState = (state: UpstreamState, lastError?: LastError) => {
-    const was = view.upstream;
-    view.upstream = state;
-    if (lastError) view.lastError = lastError;
-    if (was === state) return publishSoon();
-    publish();
-    if (state === 'failing' && view.lastError && !deps.testConnection) {
-      const { status, message } = view.lastError;
-      deps.activity({ level: 'error', profile, message: `${clientLabel(client)}: '${profile}' is failing (${status ?? 'no response'} ${message})` });
+  /** Publishes at once on a change of state (and says so), else soon. */
+  const setState = (state: UpstreamState): boolean => {
+    if (view.upstream === state) {
+      publishSoon();
+      return false;
     }
+    view.upstream = state;
+    publish();
+    return true;
   };
 
-  let relay: Relay | null = null;
   const upstream = new UpstreamSession({
     endpoint: () => current?.endpoint ?? null,
     fetch,
     guard,
     log: deps.log,
-    onMessage: (message) => relay?.fromServer(message),
+    // The relay exists before the first message can arrive (nothing is sent before it).
+    onMessage: (message) => relay.fromServer(message),
   });
-  relay = new Relay({
+  const relay = new Relay({
     profile,
     session: upstream,
     guard,
@@ -116,21 +115,24 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
         view.lastRequestAt = new Date(deps.now()).toISOString();
         publishSoon();
       },
-      ok: () => setState('ok'),
+      ok: () => void setState('ok'),
       failure: (status, message) => {
         view.errors++;
-        setState('failing', { status, message: message.slice(0, 2000), at: new Date(deps.now()).toISOString() });
+        const lastError: LastError = { status, message: message.slice(0, 2000), at: new Date(deps.now()).toISOString() };
+        view.lastError = lastError;
+        if (setState('failing') && !deps.testConnection) {
+          deps.activity({ level: 'error', profile, message: `${clientLabel(client)}: '${profile}' is failing (${status ?? 'no response'} ${lastError.message})` });
+        }
       },
     },
   });
-  const r = relay;
   publish();
   if (!deps.testConnection) deps.activity({ level: 'info', profile, message: `${clientLabel(client)} connected to '${profile}'.` });
 
   return {
     profile,
     client,
-    fromClient: (message) => r.fromClient(message),
+    fromClient: (message) => relay.fromClient(message),
     resume: (state) => upstream.resume(state),
     async refresh() {
       const lookup = await deps.source.credentialsFor(profile, { record: false });
@@ -141,21 +143,21 @@ export function openBridgeSession(deps: SessionDeps): BridgeSession {
       }
       current = lookup.credentials;
       keys.add(current.key);
-      r.restore();
+      relay.restore();
     },
     revoke(message) {
       current = null;
       unavailable = message;
-      r.revoke(message);
+      relay.revoke(message);
     },
     async finish(drainMs) {
-      await r.drain(drainMs);
+      await relay.drain(drainMs);
       await this.close();
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (viewTimer) clearTimeout(viewTimer);
+      clearTimeout(viewTimer);
       if (!deps.testConnection) {
         deps.sessions.delete(deps.id);
         deps.activity({ level: 'info', profile, message: `${clientLabel(client)} disconnected from '${profile}'.` });

@@ -104,7 +104,7 @@ async function identify(socket: Socket, options: IdentifyPeerOptions): Promise<P
   // (ppid 0, no parent: there is no /proc/0, so readProcess answers null.)
   let parent = await readProcess(peer.ppid);
   // A parent that exited leaves the peer reparented, and its pid free for reuse.
-  if (parent !== null && parentPid(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')) !== peer.ppid) parent = null;
+  if (parentPid(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')) !== peer.ppid) parent = null;
   return { verified: true, peer: peer.process, parent: parent?.process ?? null };
 }
 
@@ -153,7 +153,7 @@ function sharedSsRun(ssPath: string, timeoutMs: number): Promise<SsResult> {
 function runSs(ssPath: string, timeoutMs: number): Promise<SsResult> {
   return new Promise((resolve) => {
     // No shell; an environment of our own: ss reads PROC_ROOT / PROC_NET_UNIX from it.
-    execFile(ssPath, ['-xpn'], { env: { LC_ALL: 'C' }, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_SS_OUTPUT, windowsHide: true }, (error, stdout) => {
+    execFile(ssPath, ['-xpn'], { env: { LC_ALL: 'C' }, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_SS_OUTPUT }, (error, stdout) => {
       if (error === null) return resolve({ ok: true, output: stdout });
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EACCES') resolve({ ok: false, reason: 'ss not available; install iproute2' });
@@ -168,19 +168,17 @@ function runSs(ssPath: string, timeoutMs: number): Promise<SsResult> {
 async function readProcess(pid: number): Promise<{ process: VerifiedProcess; ppid: number } | null> {
   try {
     const [exe, stat, cmdline] = await Promise.all([readlink(`/proc/${pid}/exe`), readFile(`/proc/${pid}/stat`, 'utf8'), readCmdline(pid)]);
-    const ppid = parentPid(stat);
-    if (ppid === null) return null;
-    return { process: cmdline.length > 0 ? { pid, exe, cmdline } : { pid, exe }, ppid };
+    return { process: cmdline.length > 0 ? { pid, exe, cmdline } : { pid, exe }, ppid: parentPid(stat) };
   } catch {
     return null;
   }
 }
 
-/** Field 4 of /proc/<pid>/stat. Field 2 is the name in parentheses and may itself hold spaces and ')'. */
-function parentPid(stat: string): number | null {
+/** Field 4 of /proc/<pid>/stat. Field 2 is the name in parentheses and may itself hold spaces
+ * and ')'. NaN for a stat that cannot be read: no process has that pid, and it equals nothing. */
+function parentPid(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ppid = Number(fields[1]);
-  return Number.isInteger(ppid) ? ppid : null;
+  return Number(fields[1]);
 }
 
 async function readCmdline(pid: number): Promise<string[]> {

@@ -368,7 +368,9 @@ describe('a bridge that ends its side', () => {
     const b = await readyBridge();
     b.socket.end();
     await b.closed;
-    await until(() => running().sessions().length === 0 && activity.some((event) => event.message.includes('disconnected')), 'the session closed');
+    // Closed twice (finished, then the socket's close): logged once.
+    await until(() => running().connectionCount() === 0 && activity.some((event) => event.message.includes('disconnected')), 'the session closed');
+    expect(running().sessions()).toEqual([]);
     expect(activity).toEqual([
       { level: 'info', profile: 'p', message: "Cursor (pid 1234) connected to 'p'." },
       { level: 'info', profile: 'p', message: "Cursor (pid 1234) disconnected from 'p'." },
@@ -479,6 +481,34 @@ describe('the session view and its activity', () => {
     await until(() => running().connectionCount() === 0, 'the connection closed');
     expect(running().sessions()).toEqual([]);
     expect(activity).toEqual([]);
+  });
+});
+
+describe('a bridge that ends its side with a request outstanding', () => {
+  it('without a key by then, the request is answered naming the endpoint the session started with', async () => {
+    await begin({ limits: { drainMs: 100 } });
+    const b = await readyBridge();
+    vendor.delayMs = 500;
+    b.send({ jsonrpc: '2.0', id: 'slow', method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } });
+    await until(() => vendor.requests.some((r) => r.rpcIds.includes('slow')), 'the request upstream');
+    profiles.set('p', () => ({ ok: false, code: 'locked', message: 'The keychain is locked.' }));
+    await emit({ type: 'credentials', profile: 'p' });
+    b.socket.end();
+    expect(await b.next()).toMatchObject({
+      id: 'slow',
+      error: { message: `No answer from ${vendor.url} for 'p' before the assistant closed the connection.` },
+    });
+  });
+});
+
+describe('the session view between changes of state', () => {
+  it('a request count alone is published within a second', async () => {
+    await begin();
+    const b = await readyBridge();
+    await until(() => running().sessions()[0]?.upstream === 'ok', 'the session ok');
+    expect(running().sessions()[0]?.requests).toBe(1);
+    expect(await b.request('ping')).toMatchObject({ result: {} });
+    await until(() => running().sessions()[0]?.requests === 2, 'the count published', 2000);
   });
 });
 

@@ -155,30 +155,65 @@ describe.runIf(process.platform === 'linux')('identifyPeer, when ss says somethi
   });
 });
 
-describe.runIf(process.platform === 'linux' && SS_PATH !== undefined)('identifyPeer, a process with an empty command line', () => {
+describe.runIf(process.platform === 'linux' && SS_PATH !== undefined)('identifyPeer, real processes the other tests do not start', () => {
   const children: ChildProcess[] = [];
-  afterEach(() => {
+  const pids: number[] = [];
+  let socketPath: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kb-peer-mk-'));
+    socketPath = join(dir, 'agent.sock');
+    server = createServer();
+    server.listen(socketPath);
+    await once(server, 'listening');
+  });
+  afterEach(async () => {
     for (const child of children.splice(0)) child.kill('SIGKILL');
+    for (const pid of pids.splice(0)) process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it('has no cmdline in its identity', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kb-peer-mk-'));
-    const socketPath = join(dir, 'agent.sock');
-    const srv = createServer();
-    srv.listen(socketPath);
-    await once(srv, 'listening');
-    const accepted = once(srv, 'connection') as Promise<[Socket]>;
-    const child = spawn(process.execPath, ['-e', `process.title = ''; require('node:net').connect(process.argv[1]); setInterval(() => undefined, 1000);`, socketPath], { stdio: 'ignore' });
+  /** Connects from `node -e script socketPath` (staying connected); resolves with our end and the child. */
+  async function connected(script: string): Promise<{ socket: Socket; child: ChildProcess }> {
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const child = spawn(process.execPath, ['-e', `${script}; require('node:net').connect(process.argv[1]); setInterval(() => undefined, 1000);`, socketPath], { stdio: 'ignore' });
     children.push(child);
     const [socket] = await accepted;
-    try {
-      const identity = await identifyPeer(socket);
-      expect(identity).toMatchObject({ verified: true, peer: { pid: child.pid, exe: NODE } });
-      expect(identity.verified && 'cmdline' in identity.peer).toBe(false);
-    } finally {
-      socket.destroy();
-      await new Promise((resolve) => srv.close(resolve));
-      await rm(dir, { recursive: true, force: true });
-    }
+    return { socket, child };
+  }
+
+  it('a process that blanked its command line has no cmdline in its identity', async () => {
+    const { socket, child } = await connected(`process.title = ''`);
+    const identity = await identifyPeer(socket);
+    socket.destroy();
+    expect(identity).toMatchObject({ verified: true, peer: { pid: child.pid, exe: NODE } });
+    expect(identity.verified && 'cmdline' in identity.peer).toBe(false);
+  });
+
+  it('a process that renamed itself: its new title, without the NULs left after it', async () => {
+    const { socket, child } = await connected(`process.title = 'kb-renamed'`);
+    const identity = await identifyPeer(socket);
+    socket.destroy();
+    expect(identity).toMatchObject({ verified: true, peer: { pid: child.pid, exe: NODE, cmdline: ['kb-renamed'] } });
+  });
+
+  it('a process whose parent exited: verified, with init or no one as its parent', async () => {
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const orphan = `require('node:net').connect(process.argv[1]); setInterval(() => undefined, 1000);`;
+    const launcher = spawn(
+      process.execPath,
+      ['-e', `const c = require('node:child_process').spawn(process.execPath, ['-e', process.argv[1], process.argv[2]], { detached: true, stdio: 'ignore' }); console.log(c.pid); c.unref();`, orphan, socketPath],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let out = '';
+    launcher.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const [[socket]] = await Promise.all([accepted, once(launcher, 'exit')]);
+    const pid = Number(out.trim());
+    pids.push(pid);
+    const identity = await identifyPeer(socket);
+    socket.destroy();
+    expect(identity).toMatchObject({ verified: true, peer: { pid, exe: NODE } });
+    // Here /proc/1/exe may not be ours to read: then no parent; where it is, init.
+    expect(identity.verified && (identity.parent === null || identity.parent.pid === 1)).toBe(true);
   });
 });
