@@ -132,13 +132,13 @@ export class UpstreamSession {
     }
   }
 
-  private sendOn(transport: StreamableHTTPClientTransport, message: JSONRPCMessage, started?: () => void): Promise<void> {
+  private sendOn(transport: StreamableHTTPClientTransport, message: JSONRPCMessage, started: () => void): Promise<void> {
     if ('method' in message && 'id' in message) {
       const id = message.id;
       const sending = transport.send(message, { onresumptiontoken: (token) => this.options.guard.track(id, token) });
       // A request's POST is under way once send() has been called: the next message may go.
       // (Requests after it are concurrent in MCP; only their start order is kept.)
-      if (message.method !== 'initialize') started?.();
+      if (message.method !== 'initialize') started();
       return sending;
     }
     if ('method' in message && message.method === 'notifications/initialized') this.openStandaloneStream(transport);
@@ -198,7 +198,8 @@ export class UpstreamSession {
       });
       this.reinitializing = setup;
     }
-    if (this.reinitializing) await this.reinitializing;
+    // null: the session that failed was already replaced.
+    await this.reinitializing;
   }
 
   /** Replays the assistant's initialize (+ initialized, log level, subscriptions) on a new session. */
@@ -212,7 +213,8 @@ export class UpstreamSession {
     if ('error' in answer) throw new StreamableHTTPError(undefined, `re-initialize failed: ${JSON.stringify(answer.error)}`);
     const version = (answer.result as { protocolVersion?: unknown }).protocolVersion;
     if (typeof version === 'string') this.setProtocolVersion(version);
-    if (this.assistant.initialized) await this.sendOn(transport, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    // Nothing waits for the replay's turn: the whole replay is one.
+    if (this.assistant.initialized) await this.sendOn(transport, { jsonrpc: '2.0', method: 'notifications/initialized' }, () => undefined);
     const logLevel = this.assistant.logLevel;
     if (logLevel) await this.internalRequest(transport, logLevel as JSONRPCRequest);
     for (const uri of this.assistant.subscriptions) {

@@ -250,7 +250,8 @@ export function startRig(server: HandServer, options: { debugEnabled?: boolean; 
     guard,
     log,
     onMessage: (m) => relay.fromServer(m),
-    internalTimeoutMs: options.internalTimeoutMs ?? 10_000,
+    // Short: a mutant that loses an answer fails its test soon.
+    internalTimeoutMs: options.internalTimeoutMs ?? 3000,
   });
   const relay: Relay = new Relay({
     profile: 'p',

@@ -72,7 +72,9 @@ describe('progress', () => {
     rig.send(call(2, { _meta: { progressToken: 'tok' } }));
     const withProgress = await server.next('tools/call');
     const mine = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'tok', progress: 1 } };
+    const log = { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'working' } };
     withProgress.sse([
+      log,
       { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'other', progress: 1 } },
       { jsonrpc: '2.0', method: 'notifications/progress' },
       mine,
@@ -80,6 +82,7 @@ describe('progress', () => {
     ]);
     await rig.answer(2);
     expect(rig.lines().filter((line) => line.method === 'notifications/progress')).toEqual([mine]);
+    expect(rig.lines().filter((line) => line.method === 'notifications/message')).toEqual([log]);
     expect(rig.logs.debug.filter((line) => line === 'dropped progress for no outstanding request')).toHaveLength(2);
     expect(padded(rawLineOf(2))).toBe(true);
     expect(JSON.parse(rawLineOf(2))).toEqual(result(2, { content: [] }));
@@ -151,6 +154,12 @@ describe('cancellation', () => {
 });
 
 describe('drain', () => {
+  it('with nothing outstanding, resolves at once', async () => {
+    await initialize(rig, server);
+    await rig.relay.drain(60_000);
+    expect(rig.lines().filter((line) => 'error' in line)).toEqual([]);
+  });
+
   it('waits for every outstanding request, not just one', async () => {
     server.hold('tools/call');
     await initialize(rig, server);
@@ -224,6 +233,13 @@ describe('failures', () => {
     expect(rig.statuses.at(-1)).toEqual({ kind: 'failure', status: null, message: NO_KEY_MESSAGE });
     expect(rig.lines().filter((line) => 'error' in line)).toHaveLength(1);
     expect(rig.logs.warn).toEqual([`tools/list failed: ${NO_KEY_MESSAGE}`]);
+  });
+
+  it('no credentials from the start: the reason, and nothing sent', async () => {
+    rig.credentials = null;
+    rig.send(INITIALIZE);
+    expect(await rig.answer('init-1')).toEqual({ jsonrpc: '2.0', id: 'init-1', error: { code: NO_CREDENTIALS, message: NO_KEY_MESSAGE, data: { profile: 'p' } } });
+    expect(server.exchanges).toEqual([]);
   });
 
   it("the server's error status: the request gets an error naming it, a failed notification is logged", async () => {

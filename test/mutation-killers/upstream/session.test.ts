@@ -49,6 +49,13 @@ describe('resume (a bridge back after an agent restart)', () => {
     expect(rig.lines().filter((line) => String(line.id).startsWith('keybridge-internal-'))).toEqual([]);
   });
 
+  it('with only initialize to replay, only initialize is replayed', async () => {
+    rig.session.resume({ initialize: INITIALIZE, initialized: false, logLevel: null, subscriptions: [] });
+    rig.send(ping(23));
+    expect(await rig.answer(23)).toEqual(result(23));
+    expect(rpcs(server)).toEqual(['initialize', 'ping']);
+  });
+
   it('a refused replay is logged, and what the bridge sent still goes (after it)', async () => {
     server.holdOnce('initialize');
     rig.session.resume({ initialize: INITIALIZE, initialized: false, logLevel: null, subscriptions: [] });
@@ -158,6 +165,34 @@ describe('re-initializing after a 404', () => {
     again.json(notFound, 404);
     expect(((await rig.answer('init-3')) as ErrorLine).error.data.status).toBe(404);
     expect(rpcs(server)).toEqual(['initialize', 'initialize', 'initialize']);
+  });
+
+  it('a request that meets the 404 once the new session is up is resent there, without another re-initialize', async () => {
+    await initialize(rig, server);
+    server.holdOnce('tools/list');
+    server.holdOnce('tools/call');
+    rig.send({ jsonrpc: '2.0', id: 20, method: 'tools/list' });
+    rig.send({ jsonrpc: '2.0', id: 21, method: 'tools/call', params: { name: 'work' } });
+    const list = await server.next('tools/list');
+    const work = await server.next('tools/call');
+    server.forgetAll();
+    list.json(notFound, 404);
+    expect(await rig.answer(20)).toEqual(result(20));
+    work.json(notFound, 404);
+    expect(await rig.answer(21)).toEqual(result(21));
+    expect(server.sessions).toEqual(['hand-1', 'hand-2']);
+    expect(lastOf(server, 'tools/call').sessionId).toBe('hand-2');
+  });
+
+  it("the forgotten session's GET stream is closed", async () => {
+    server.holdOnce('GET');
+    await initialize(rig, server);
+    const stream = await server.next('GET');
+    stream.sse([], true);
+    server.forgetAll();
+    rig.send(ping(22));
+    expect(await rig.answer(22)).toEqual(result(22));
+    await stream.aborted;
   });
 
   it('another error status is not a forgotten session', async () => {
