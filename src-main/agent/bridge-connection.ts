@@ -42,17 +42,17 @@ export interface ConnectionDeps extends Pick<SessionDeps, 'source' | 'pool' | 'l
 
 export interface BridgeConnection {
   readonly id: string;
-  /** The profile this bridge's session uses, or null before ready. */
-  readonly profile: string | null;
+  /** This bridge's session, or null before ready. */
   readonly session: BridgeSession | null;
   close(): void;
 }
 
 /** The id an invalid message is answered with: its own when it has one (JSON-RPC), else null,
- * so that an assistant's request is never left without an answer under its id. */
+ * so that an assistant's request is never left without an answer under its id. (A number too
+ * large for a double, 1e999, parses as Infinity, which JSON writes as null.) */
 function replyId(item: unknown): string | number | null {
   const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
 /** How long a refused peer may keep its side of the connection open. */
@@ -102,9 +102,16 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     const byToken = frame.token !== undefined && deps.spendToken(frame.token, profile);
     // The client is judged before the profile is looked up: an unknown profile and one this
     // client may not use answer alike (no listing of profile names by trial).
-    const decision = byToken ? 'allow' : await deps.policy({ client, profile }).catch(() => 'deny' as const);
+    let allowed = byToken;
+    if (!byToken) {
+      try {
+        allowed = (await deps.policy({ client, profile })) === 'allow';
+      } catch {
+        // A policy that fails refuses.
+      }
+    }
     if (finished) return;
-    if (decision !== 'allow') {
+    if (!allowed) {
       fail('denied', `KeyBridge did not allow ${client.name} to use the key '${profile}'. Open KeyBridge to allow it.`);
       deps.activity({ level: 'warning', profile: null, message: `Refused ${clientLabel(client)} the key '${profile}'.` });
       return;
@@ -137,6 +144,7 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
     if (version !== null && version !== PROTOCOL_VERSION) {
       return fail(
         'unsupported-version',
+        // Stryker disable next-line EqualityOperator: version is not PROTOCOL_VERSION here, so < and <= agree
         version < PROTOCOL_VERSION
           ? `This MCP server entry runs an older KeyBridge bridge (protocol v${version}); KeyBridge now speaks v${PROTOCOL_VERSION}. Restart the assistant so that it starts the new bridge.`
           : // A bridge of a newer KeyBridge than the one running: the app was updated and not restarted.
@@ -200,9 +208,6 @@ export function serveBridge(socket: Socket, deps: ConnectionDeps): BridgeConnect
 
   return {
     id,
-    get profile() {
-      return session?.profile ?? null;
-    },
     get session() {
       return session;
     },

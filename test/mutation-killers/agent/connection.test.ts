@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgent, type AccessRequest, type Agent, type AgentActivity, type AgentOptions, type CredentialSource, type CredentialsLookup, type KeyEvent, type KeyEventListener } from '../../../src-main/agent';
 import type { PeerIdentity } from '../../../src-main/agent/peer-identity';
+import { MAX_MESSAGE_CHARS } from '../../../src-shared/agent-protocol';
 import { INVALID_REQUEST, NO_CREDENTIALS, PARSE_ERROR } from '../../../src-shared/jsonrpc-errors';
 import { startFakeVendor, type FakeVendor } from '../../support/fake-vendor';
 import { until } from '../../support/until';
@@ -191,6 +192,13 @@ describe('refusals tell the user who, which key and what to do', () => {
     await Promise.all([older.closed, newer.closed]);
     // One frame each: a hello after a refused version is not answered again.
     expect(older.received.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('lines of spaces before the hello are skipped', async () => {
+    await begin();
+    const b = await bridge();
+    b.write(' \t \n   \n');
+    expect(await b.handshake('p')).toEqual({ type: 'ready', v: 2, profile: 'p' });
   });
 
   it('a line after a refused version gets no second frame', async () => {
@@ -402,6 +410,21 @@ describe('after ready', () => {
     expect(await b.next()).toEqual({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error: not JSON' } });
     expect(toolText(await b.request('tools/call', { name: 'echo', arguments: { text: 'still here' } }))).toBe('still here');
     expect(b.pending).toEqual([]);
+  });
+
+  it('a bridge that reads everything is kept even with no room for a queue at all', async () => {
+    await begin({ limits: { maxBufferedBytes: 0 } });
+    const b = await readyBridge();
+    expect(toolText(await b.request('tools/call', { name: 'echo', arguments: { text: 'kept' } }))).toBe('kept');
+    expect(b.isClosed).toBe(false);
+  });
+
+  it('a message longer than 32 MiB is answered with a parse error naming the bound; the session goes on', async () => {
+    await begin();
+    const b = await readyBridge();
+    b.write(`${'x'.repeat(MAX_MESSAGE_CHARS + 1)}\n`);
+    expect(await b.next()).toEqual({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error: message longer than 33554432 characters' } });
+    expect(await b.request('ping')).toMatchObject({ result: {} });
   });
 
   it('a bridge that stops reading is dropped, and the activity log says which assistant', async () => {
