@@ -40,6 +40,8 @@ export class UpstreamSession {
   private readonly assistant = new SessionSetup();
   /** '' until the assistant's initialize is answered: the transport sends no version header for ''. */
   private protocolVersion = '';
+  /** The one re-initialization under way (resume() comes before any message; reinitialize()
+   * starts none while one runs), so its end clears this. */
   private reinitializing: Promise<void> | null = null;
   private readonly internal = new Map<RequestId, (response: Response) => void>();
   private internalSeq = 0;
@@ -53,7 +55,7 @@ export class UpstreamSession {
   resume(state: ResumeState): void {
     this.assistant.load(state);
     const setup = this.replaySetup(null).finally(() => {
-      if (this.reinitializing === setup) this.reinitializing = null;
+      this.reinitializing = null;
     });
     this.reinitializing = setup;
     this.turn = setup.catch((error: unknown) => this.options.log.warn(`re-initializing after reconnect failed: ${String(error)}`));
@@ -108,7 +110,7 @@ export class UpstreamSession {
   /** `started`: called once the message is far enough on its way for the next one to go. */
   private async dispatch(message: JSONRPCMessage, started: () => void): Promise<void> {
     if (this.reinitializing) await this.reinitializing.catch(() => undefined);
-    const isInitialize = 'method' in message && message.method === 'initialize';
+    const isInitialize = (message as { method?: string }).method === 'initialize';
     this.assistant.note(message);
     let transport = this.current();
     const wanted = this.options.endpoint();
@@ -141,7 +143,7 @@ export class UpstreamSession {
       if (message.method !== 'initialize') started();
       return sending;
     }
-    if ('method' in message && message.method === 'notifications/initialized') this.openStandaloneStream(transport);
+    if ((message as { method?: string }).method === 'notifications/initialized') this.openStandaloneStream(transport);
     return transport.send(message);
   }
 
@@ -194,7 +196,7 @@ export class UpstreamSession {
   private async reinitialize(failed: StreamableHTTPClientTransport): Promise<void> {
     if (this.transport === failed && !this.reinitializing) {
       const setup = this.replaySetup(failed).finally(() => {
-        if (this.reinitializing === setup) this.reinitializing = null;
+        this.reinitializing = null;
       });
       this.reinitializing = setup;
     }

@@ -143,6 +143,7 @@ export async function startHandServer(): Promise<HandServer> {
       };
       exchanges.push(exchange);
       for (const watcher of [...watchers]) watcher();
+      if (messages.some((m) => m.jsonrpc !== '2.0')) return exchange.fail(400, 'not JSON-RPC 2.0');
       const holds = held.get(nameOf(exchange)) ?? 0;
       if (holds === 0) return exchange.pass();
       held.set(nameOf(exchange), holds - 1);

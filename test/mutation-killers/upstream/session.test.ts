@@ -4,7 +4,7 @@
 // only then; the protocol version in every request; the session ended with DELETE.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { UPSTREAM_ERROR } from '../../../src-shared/jsonrpc-errors';
+import { NO_CREDENTIALS, UPSTREAM_ERROR } from '../../../src-shared/jsonrpc-errors';
 import { INITIALIZE, initialize, startHandServer, startRig, type Exchange, type HandServer, type Rig } from '../support/upstream-rig';
 
 let server: HandServer;
@@ -39,6 +39,8 @@ describe('resume (a bridge back after an agent restart)', () => {
     rig.send(ping(1));
     expect(await rig.answer(1)).toEqual(result(1));
     expect(rpcs(server)).toEqual(['initialize', 'notifications/initialized', 'logging/setLevel', 'resources/subscribe', 'ping']);
+    expect(posts(server)[2]!.messages[0]!.params).toEqual({ level: 'error' });
+    expect(posts(server)[3]!.messages[0]!.params).toEqual({ uri: 'kb://a' });
     expect(posts(server).slice(0, 4).filter((e) => e.id !== undefined).map((e) => String(e.id))).toEqual([expect.stringMatching(INTERNAL_ID), expect.stringMatching(INTERNAL_ID), expect.stringMatching(INTERNAL_ID)]);
 
     server.forgetAll();
@@ -214,6 +216,34 @@ describe('re-initializing after a 404', () => {
     expect(((await rig.answer(13)) as ErrorLine).error.data.status).toBe(404);
     expect(rpcs(server)).toEqual(['ping', 'ping']);
     expect(lastOf(server, 'ping').sessionId).toBe('unasked');
+  });
+});
+
+describe('credentials', () => {
+  it('removed and back: the session carries on where it was', async () => {
+    await initialize(rig, server);
+    const credentials = rig.credentials;
+    rig.credentials = null;
+    rig.send(ping(24));
+    expect(((await rig.answer(24)) as ErrorLine).error.code).toBe(NO_CREDENTIALS);
+    rig.credentials = credentials;
+    rig.send(ping(25));
+    expect(await rig.answer(25)).toEqual(result(25));
+    expect(server.sessions).toEqual(['hand-1']);
+    expect(lastOf(server, 'ping').sessionId).toBe('hand-1');
+  });
+});
+
+describe('the stream guard', () => {
+  it("learns each answered request's stream, so that the transport's resume of it is refused", async () => {
+    await initialize(rig, server);
+    server.holdOnce('tools/call');
+    rig.send({ jsonrpc: '2.0', id: 26, method: 'tools/call', params: { name: 'work' } });
+    // An error on a POST's SSE stream: the transport would resume it with GET + Last-Event-ID.
+    (await server.next('tools/call')).sse([{ jsonrpc: '2.0', id: 26, error: { code: -32000, message: 'failed' } }]);
+    await rig.answer(26);
+    expect(rig.guard.allowsGet('e1')).toBe(false);
+    expect(rig.guard.allowsGet('e2')).toBe(true);
   });
 });
 
