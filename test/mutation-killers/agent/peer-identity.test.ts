@@ -96,6 +96,17 @@ describe.runIf(process.platform === 'linux')('identifyPeer, when ss says somethi
     expect(await check(printingSs([HEADER, ...rows()].join('\n')))).toEqual({ verified: false, reason });
   });
 
+  it('two processes holding the other end: unverified, naming both pids in the order ss lists them', async () => {
+    // The child gets the client's socket as its fd 3: both hold the same connection.
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: ['ignore', 'ignore', 'ignore', theirs] });
+    try {
+      const ssPath = printingSs([row(inodeOf(ours), inodeOf(theirs)), row(inodeOf(theirs), inodeOf(ours), [[process.pid, fdOf(theirs)], [child.pid!, 3]])].join('\n'));
+      expect(await check(ssPath)).toEqual({ verified: false, reason: `several processes share the connection (pids ${process.pid}, ${child.pid})` });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('ss runs with -xpn, no shell and an environment of its own (C locale, nothing inherited)', async () => {
     const seen = join(dir, 'seen');
     const ssPath = fakeSs(`echo "$*|$LC_ALL|$KEYBRIDGE_TEST_LEAK" > '${seen}'\nexec '${SS_PATH ?? '/usr/bin/ss'}' "$@"`);
@@ -151,7 +162,11 @@ describe.runIf(process.platform === 'linux')('identifyPeer, when ss says somethi
   });
 
   it('an unexpected failure is an answer, not an exception', async () => {
-    expect(await identifyPeer(ours, { ssPath: 'bad\0path' })).toEqual({ verified: false, reason: expect.stringMatching(/^could not check which process connected \(.+\)$/) });
+    // The error's message, not its name and code.
+    expect(await identifyPeer(ours, { ssPath: 'bad\0path' })).toEqual({
+      verified: false,
+      reason: expect.stringMatching(/^could not check which process connected \(The argument 'file' must be a string without null bytes\. .+\)$/),
+    });
   });
 });
 
