@@ -29,7 +29,7 @@ const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
 /** MCP's request ids (and progress tokens): a string or an integer. */
 const isRequestId = (id: unknown): id is JsonRpcId => typeof id === 'string' || isInt(id);
 /** The id an invalid message is answered with: its own when one can be told (JSON-RPC), else null. */
-const replyId = (id: unknown): JsonRpcId | null => (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null);
+const replyId = (id: unknown): JsonRpcId | null => (typeof id === 'string' || Number.isFinite(id) ? (id as JsonRpcId) : null);
 const onlyKeys = (m: Fields, allowed: readonly string[]) => Object.keys(m).every((key) => allowed.includes(key));
 
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';

@@ -450,6 +450,15 @@ describe('hello, once per connection', () => {
     expect(conns[0]!.hello).toMatchObject({ type: 'hello', client: { name: 'Cursor' } });
   });
 
+  it('never served: a connection the agent drops before ready is retried for the held messages', async () => {
+    await startAgent('drop', 'ready');
+    const b = bridge({ timings: { waitMs: 60_000 } });
+    b.send(INIT);
+    await until(() => conns.length === 2 && conns[1]!.lines.length === 2, 'initialize on the second connection');
+    expect(JSON.parse(conns[1]!.lines[1]!)).toEqual(INIT);
+    expect(b.answer(0)).toBeUndefined();
+  });
+
   it('a connection the agent drops before ready is retried; the session resumes on the next', async () => {
     await startAgent('ready', 'drop', 'ready');
     const b = bridge({ timings: { waitMs: 60_000 } });
@@ -513,7 +522,7 @@ describe('waiting for the agent', () => {
     // One attempt at once, then one each 40 ms within the 400 ms wait: at most 11; a backoff
     // that grew past the maximum would make 3, one that shrank hundreds.
     const attempts = cannotConnect(b.logs) - before;
-    expect(attempts).toBeGreaterThanOrEqual(5);
+    expect(attempts).toBeGreaterThanOrEqual(4);
     expect(attempts).toBeLessThanOrEqual(12);
   });
 
@@ -585,6 +594,10 @@ describe('the assistant ends, more', () => {
     expect(doneBeforeTheWait).toBe(true);
     expect(errorText(b.answer(0))).toBe('No answer before the assistant closed the connection.');
     expect(b.logs.some((l) => l.includes('connection lost'))).toBe(false);
+    // The bridge closed its end: what the agent still writes goes nowhere.
+    conns[0]!.socket.write('{"jsonrpc":"2.0","id":99,"result":{}}\n');
+    await until(() => conns[0]!.socket.destroyed, "the agent's side closed");
+    expect(b.answer(99)).toBeUndefined();
   });
 
   it('with no connection at all, it ends at once', () => {
