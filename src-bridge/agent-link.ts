@@ -60,7 +60,6 @@ export class AgentLink {
         callback: (size) => {
           const chunk = this.readBuffer!.subarray(0, size);
           if (!this.isReady) this.handshake(socket, chunk);
-          // Stryker disable next-line ConditionalExpression: a new buffer for every read would only cost memory
           else if (!this.on.data(chunk)) this.readBuffer = null;
           return true;
         },
