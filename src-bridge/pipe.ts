@@ -125,7 +125,7 @@ export class Pipe {
     this.nameTimer = setTimeout(() => this.sayHello(), this.t.nameWaitMs);
   }
 
-  /** Only while connected: the name timer is stopped when the connection closes. */
+  /** Only while busy (connecting or connected): the name timer stops when a connection closes. */
   private sayHello(): void {
     if (this.helloSent) return;
     clearTimeout(this.nameTimer);
