@@ -28,7 +28,7 @@ const CUT_MARKS = ['…', '...'];
 export type Redactor = (text: string) => string;
 
 /** Redacts known shapes, plus each of `known` (keys the caller holds) wherever it appears. */
-export function redact(text: string, known: Iterable<string> = []): string {
+export function redact(text: string, known?: Iterable<string>): string {
   return redactPrepared(text, prepare(known));
 }
 
@@ -41,7 +41,7 @@ interface Prepared {
   tails: ReadonlySet<string>;
 }
 
-function prepare(known: Iterable<string>): Prepared {
+function prepare(known: Iterable<string> | undefined): Prepared {
   const secrets = [...new Set(known)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   const forms = [...new Set(secrets.flatMap(writtenForms))].sort((a, b) => b.length - a.length);
   return { secrets, forms, tails: new Set(secrets.map((s) => s.slice(-4))) };
@@ -105,7 +105,7 @@ function writtenForms(secret: string): string[] {
  */
 function redactCut(text: string, secret: string, tails: ReadonlySet<string>): string {
   let out = text;
-  for (const at of cutPositions(out, 'ends')) {
+  for (const at of fromTheBack([out.length, ...Array.from(cutMarks(out), (m) => m.start)])) {
     const mark = CUT_MARKS.find((m) => out.startsWith(m, at));
     if (mark && tails.has(out.slice(at + mark.length, at + mark.length + 4))) continue;
     // The earliest start, so the longest piece: out[from, at) equal to the key's beginning.
@@ -116,7 +116,7 @@ function redactCut(text: string, secret: string, tails: ReadonlySet<string>): st
       }
     }
   }
-  for (const at of cutPositions(out, 'starts')) {
+  for (const at of fromTheBack([0, ...Array.from(cutMarks(out), (m) => m.end)])) {
     // The latest end, so the longest piece: out[at, to) equal to the key's ending.
     for (let to = Math.min(out.length, at + secret.length); to >= at + MIN_PIECE_LENGTH; to--) {
       if (secret.endsWith(out.slice(at, to))) {
@@ -128,12 +128,14 @@ function redactCut(text: string, secret: string, tails: ReadonlySet<string>): st
   return out;
 }
 
-/** Where a cut may be: before each mark and at the end ('ends'), or after each mark and at the
- * start ('starts'); from the back, so a replacement keeps the positions before it valid. */
-function cutPositions(text: string, side: 'ends' | 'starts'): number[] {
-  const positions = new Set<number>([side === 'ends' ? text.length : 0]);
+/** Where each cut mark in `text` starts and ends. */
+function* cutMarks(text: string): Generator<{ start: number; end: number }> {
   for (const mark of CUT_MARKS) {
-    for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) positions.add(side === 'ends' ? i : i + mark.length);
+    for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) yield { start: i, end: i + mark.length };
   }
-  return [...positions].sort((a, b) => b - a);
+}
+
+/** Where a cut may be, each once, from the back: a replacement keeps the positions before it valid. */
+function fromTheBack(positions: number[]): number[] {
+  return [...new Set(positions)].sort((a, b) => b - a);
 }

@@ -55,6 +55,14 @@ describe('written forms', () => {
     expect(redact(slashes, [odd])).toBe(`{"error":"${REDACTED}"}`);
   });
 
+  it("the longest written form first, even a shorter key's form that holds a longer key", () => {
+    const shorter = 'ab""cdefgh';
+    // Exactly the beginning of `shorter` JSON-escaped, one character longer than `shorter`.
+    const longer = 'ab\\"\\"cdefg';
+    expect(longer.length).toBeGreaterThan(shorter.length);
+    expect(redact(JSON.stringify({ e: shorter }), [shorter, longer])).toBe(`{"e":"${REDACTED}"}`);
+  });
+
   it('URL-encoded', () => {
     expect(redact(`GET /x?k=${encodeURIComponent(odd)}&y=1`, [odd])).toBe(`GET /x?k=${REDACTED}&y=1`);
   });
