@@ -72,7 +72,7 @@ export function createAuthFetch({ credentials, pool, guard, noCredentialsMessage
   return async (url, init = {}) => {
     const creds = credentials();
     if (!creds) throw new NoCredentialsError(noCredentialsMessage());
-    const headers = setAuthHeader(init.headers instanceof Headers ? init.headers : new Headers(init.headers), creds.auth, creds.key);
+    const headers = setAuthHeader(new Headers(init.headers), creds.auth, creds.key);
     const method = init.method ?? 'GET';
     // 405 = "no SSE stream here": the transport gives up quietly (see stream-guard.ts).
     if (method === 'GET' && guard && !guard.allowsGet(headers.get('last-event-id'))) return new Response(null, { status: 405 });

@@ -97,6 +97,26 @@ describe('progress', () => {
     expect(rawLineOf(3)).toBe('{"jsonrpc":"2.0","id":3,"result":{}}\n');
   });
 
+  it('only a result after progress is padded: not the progress, a notification or an error', async () => {
+    server.hold('tools/call');
+    await initialize(rig, server);
+    rig.send(call(20, { _meta: { progressToken: 'p20' } }));
+    const progress = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'p20', progress: 1 } };
+    const log = { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'working' } };
+    (await server.next('tools/call')).sse([progress, log, result(20)]);
+    await rig.answer(20);
+    rig.send(call(21));
+    (await server.next('tools/call')).fail(500, 'broken');
+    await rig.answer(21);
+    expect(rig.written.filter((raw) => !padded(raw)).map((raw) => JSON.parse(raw) as { method?: string; id?: number }).map((line) => line.method ?? line.id)).toEqual([
+      'init-1',
+      'notifications/progress',
+      'notifications/message',
+      21,
+    ]);
+    expect(rig.written.filter((raw) => raw.startsWith('{ '))).toHaveLength(1);
+  });
+
   it('a request that asked for progress but got none is answered without padding', async () => {
     server.hold('tools/call');
     await initialize(rig, server);
