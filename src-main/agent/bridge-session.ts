@@ -56,6 +56,8 @@ export interface BridgeSession {
 export function openBridgeSession(deps: SessionDeps): BridgeSession {
   const { profile, client } = deps;
   let current: UpstreamCredentials | null = deps.credentials;
+  /** Why there are no credentials: set wherever `current` becomes null, read only then. */
+  // Stryker disable next-line StringLiteral: never read before refresh() or revoke() sets it
   let unavailable = '';
   /** Every key this session has used: redacted from whatever the vendor sends back. */
   const keys = new Set([deps.credentials.key]);

@@ -256,6 +256,31 @@ describe('the record of a key\'s use', () => {
     expect(await assistant.handshake('p')).toMatchObject({ type: 'ready' });
     expect(lookups.at(-1)).toEqual({ profile: 'p', record: true });
   });
+
+  it('a hello without a token is judged by the policy, tokens issued or not', async () => {
+    const asked: AccessRequest[] = [];
+    await begin({
+      policy: async (request) => {
+        asked.push(request);
+        return 'allow';
+      },
+    });
+    running().issueToken('p');
+    const b = await bridge();
+    expect(await b.handshake('p')).toEqual({ type: 'ready', v: 2, profile: 'p' });
+    expect(asked).toHaveLength(1);
+    expect(lookups).toEqual([{ profile: 'p', record: true }]);
+  });
+
+  it('a key change is looked up without recording a use', async () => {
+    await begin();
+    await readyBridge();
+    await emit({ type: 'credentials', profile: 'p' });
+    expect(lookups).toEqual([
+      { profile: 'p', record: true },
+      { profile: 'p', record: false },
+    ]);
+  });
 });
 
 describe('a connection that closes while its hello is being answered', () => {

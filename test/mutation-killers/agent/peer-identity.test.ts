@@ -2,9 +2,9 @@
 // real Unix socket pair in this process, and a stand-in `ss` (a real script in a temp dir, passed
 // as ssPath) that prints rows written for the test around the pair's real inodes, fails, hangs,
 // or prints too much. Linux only (the check itself is).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,6 +149,27 @@ describe.runIf(process.platform === 'linux')('identifyPeer, when ss says somethi
 
   it('a socket with no fd (never connected) is a connection closed', async () => {
     expect(await identifyPeer(new Socket(), { ssPath: fakeSs('exit 1') })).toEqual({ verified: false, reason: 'the connection closed before it could be checked' });
+  });
+
+  it('a net.Socket over a FIFO (not a Unix socket) is not taken for a connection', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const socket = new Socket({ fd: openSync(fifo, 'r+') });
+    try {
+      expect(await identifyPeer(socket, { ssPath: fakeSs('exit 1') })).toEqual({ verified: false, reason: 'the connection closed before it could be checked' });
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('leaves no file open behind it', async () => {
+    const ssPath = printingSs([row(inodeOf(ours), inodeOf(theirs)), row(inodeOf(theirs), inodeOf(ours), [[process.pid, fdOf(theirs)]])].join('\n'));
+    const open = () => readdirSync('/proc/self/fd').length;
+    expect(await check(ssPath)).toMatchObject({ verified: true });
+    const before = open();
+    for (let i = 0; i < 10; i++) expect(await check(ssPath)).toMatchObject({ verified: true });
+    // Each check reads two command lines (the process and its parent).
+    expect(open() - before).toBeLessThan(10);
   });
 
   it('on another OS: unverified, saying it is only checked on Linux', async () => {
