@@ -76,7 +76,8 @@ export class Relay {
       this.serverRequests.delete(message.id);
     }
     if (this.revokedMessage !== null) {
-      if ('method' in message && 'id' in message) this.answerError(message.id, message.method, NO_CREDENTIALS, this.revokedMessage, { profile: this.o.profile });
+      // Every request is answered as it comes, so a request is the only one outstanding here.
+      this.failAll(NO_CREDENTIALS, this.revokedMessage);
       return;
     }
     void this.o.session.send(message).then((outcome) => {

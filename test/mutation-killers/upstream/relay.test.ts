@@ -262,6 +262,22 @@ describe('failures', () => {
     expect(server.exchanges).toEqual([]);
   });
 
+  it("an answer to the server that finds no key is not taken for the assistant's request with the same id", async () => {
+    server.hold('tools/call');
+    await initialize(rig, server);
+    rig.send(call(5));
+    const work = await server.next('tools/call');
+    work.sse([{ jsonrpc: '2.0', id: 5, method: 'roots/list' }], true);
+    await rig.when(() => rig.lines().some((line) => line.method === 'roots/list'));
+    rig.credentials = null;
+    rig.send({ jsonrpc: '2.0', id: 5, result: { roots: [] } });
+    await rig.when(() => rig.statuses.some((s) => s.kind === 'failure'));
+    work.event(result(5, { content: [] }));
+    work.end();
+    await rig.when(() => rig.lines().some((line) => line.id === 5 && 'result' in line));
+    expect(rig.lines().filter((line) => line.id === 5)).toEqual([{ jsonrpc: '2.0', id: 5, method: 'roots/list' }, result(5, { content: [] })]);
+  });
+
   it("the server's error status: the request gets an error naming it, a failed notification is logged", async () => {
     server.hold('tools/call', 'notifications/roots/list_changed');
     await initialize(rig, server);

@@ -247,7 +247,35 @@ describe('the stream guard', () => {
   });
 });
 
+describe('ids both ways', () => {
+  it("a server request with the id of the assistant's request neither ends nor answers it", async () => {
+    await initialize(rig, server);
+    server.holdOnce('tools/call');
+    rig.send({ jsonrpc: '2.0', id: 27, method: 'tools/call', params: { name: 'work' } });
+    const work = await server.next('tools/call');
+    work.sse([{ jsonrpc: '2.0', id: 27, method: 'roots/list' }], true);
+    await rig.when(() => rig.lines().some((line) => line.method === 'roots/list'));
+    expect(rig.guard.allowsGet('e1')).toBe(true);
+    work.event(result(27));
+    work.end();
+    await rig.when(() => rig.lines().some((line) => line.id === 27 && 'result' in line));
+    expect(rig.guard.allowsGet('e2')).toBe(false);
+  });
+});
+
 describe('the endpoint changes', () => {
+  it('a session the assistant never initialized is left behind, with nothing to replay', async () => {
+    other = await startHandServer();
+    server.holdOnce('ping');
+    rig.send(ping(28));
+    (await server.next('ping')).json(result(28), 200, { 'mcp-session-id': 'unasked' });
+    await rig.answer(28);
+    rig.credentials = { ...rig.credentials!, endpoint: other.url };
+    rig.send(ping(29));
+    expect(((await rig.answer(29)) as ErrorLine).error.data.status).toBe(404);
+    expect(rpcs(other)).toEqual(['ping']);
+  });
+
   it('a new session there, set up as the assistant had, before the message', async () => {
     other = await startHandServer();
     await initialize(rig, server);
