@@ -121,12 +121,15 @@ function bridge(options: { timings?: Partial<PipeTimings>; env?: NodeJS.ProcessE
   pipes.push(pipe);
   const p = pipe;
   const send = (message: Record<string, unknown>) => p.fromAssistant(asJsonRpc(message)!, JSON.stringify(message));
-  const lines = () =>
-    writes
-      .join('')
+  // Whole lines only: a large one may still be on its way to the slow stream.
+  const lines = () => {
+    const text = writes.join('');
+    return text
+      .slice(0, text.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
   const answer = (id: unknown) => lines().find((l) => l.id === id && !('method' in l));
   return { pipe: p, send, lines, answer, logs, writes };
 }
