@@ -140,9 +140,10 @@ function play({ lines, cutLast, abrupt, waitForAnswer, chunk }: Session): Promis
   });
 }
 
-/** At most one answer per message sent after the hello (a batch counts its members). */
+/** At most one answer per message sent after the hello (a batch counts its members). A fuzzed
+ * line may hold newlines of its own: each piece is a message of its own to the agent. */
 function mostAnswers(lines: string[]): number {
-  return lines.slice(1).reduce((sum, line) => {
+  return lines.join('\n').split('\n').slice(1).reduce((sum, line) => {
     try {
       const value: unknown = JSON.parse(line);
       return sum + (Array.isArray(value) ? Math.max(1, value.length) : 1);
