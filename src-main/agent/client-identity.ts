@@ -44,8 +44,7 @@ export function describeClient(identity: PeerIdentity, claimed: string | null): 
   }
   // The assistant started the bridge; with no parent left (re-parented to init), the peer itself.
   const app = identity.parent && identity.parent.pid > 1 ? identity.parent : identity.peer;
-  // Its command line only names it (Claude Code runs as `node …/cli.js`); the exe is what is trusted.
-  return { name: friendlyAppName(app.exe, app.cmdline), verified: true, exe: app.exe, pid: app.pid, claimedName };
+  return { name: friendlyAppName(app.exe), verified: true, exe: app.exe, pid: app.pid, claimedName };
 }
 
 /** For the activity log: the name, and the pid when verified. */

@@ -71,13 +71,6 @@ describe('describeClient', () => {
     expect(describeClient(identity, null)).toMatchObject({ name: 'Cursor', claimedName: null });
   });
 
-  it('an assistant run by node is named by its command line, and still keyed on node itself', () => {
-    const parent = { pid: 2, exe: '/usr/bin/node', cmdline: ['node', '/home/u/.npm-global/lib/node_modules/@anthropic-ai/claude-code/cli.js'] };
-    const identity: PeerIdentity = { verified: true, peer: { pid: 4321, exe: '/usr/bin/node' }, parent };
-    expect(describeClient(identity, null)).toEqual({ name: 'Claude Code', verified: true, exe: '/usr/bin/node', pid: 2, claimedName: null });
-    expect(describeClient({ ...identity, parent: { pid: 2, exe: '/usr/bin/node', cmdline: ['node', '/srv/other.js'] } }, null)).toMatchObject({ name: 'node' });
-  });
-
   it('with no parent, or init as the parent (the assistant exited), it is the peer itself', () => {
     const peer = { pid: 4321, exe: '/usr/share/windsurf/windsurf' };
     const expected = { name: 'Windsurf', verified: true, exe: peer.exe, pid: 4321, claimedName: null };
