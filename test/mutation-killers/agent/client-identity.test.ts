@@ -71,6 +71,11 @@ describe('describeClient', () => {
     expect(describeClient(identity, null)).toMatchObject({ name: 'Cursor', claimedName: null });
   });
 
+  it('a command line naming Claude Code does not make node Claude Code (a pre-approval is spent by name)', () => {
+    const parent = { pid: 2, exe: '/usr/bin/node', cmdline: ['node', '/tmp/x/@anthropic-ai/claude-code/cli.js'] };
+    expect(describeClient({ verified: true, peer: { pid: 4321, exe: '/usr/bin/node' }, parent }, 'claude-code')).toMatchObject({ name: 'node', exe: '/usr/bin/node' });
+  });
+
   it('with no parent, or init as the parent (the assistant exited), it is the peer itself', () => {
     const peer = { pid: 4321, exe: '/usr/share/windsurf/windsurf' };
     const expected = { name: 'Windsurf', verified: true, exe: peer.exe, pid: 4321, claimedName: null };
